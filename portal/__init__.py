@@ -1,0 +1,1 @@
+"""The `portal` command: the composition root wiring builder, search and functions together."""

@@ -1,0 +1,110 @@
+"""`portal check | build | new | serve`: the editors' and operators' entry point."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+from site_builder.build_context import today_from_env
+from site_builder.loader import ContentError, ContentSet, load_content
+
+from site_builder import scaffold as templates
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="portal", description="电子党务门户：校验、构建和运行")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def content_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
+        p.add_argument("--today", type=dt.date.fromisoformat, default=None,
+                       help="按哪一天计算时效性和征求意见状态（YYYY-MM-DD，默认今天）")
+
+    p_check = sub.add_parser("check", help="校验 content/ 中的全部内容，不构建")
+    content_args(p_check)
+
+    p_build = sub.add_parser("build", help="校验并构建静态网站和构建产物")
+    content_args(p_build)
+    p_build.add_argument("--out", type=Path, default=Path("build"), help="输出目录（默认 build/）")
+    p_build.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
+    p_build.add_argument("--site-url", default=None, help="网站的公开地址（用于 RSS 等绝对链接）")
+
+    p_new = sub.add_parser("new", help="新建一篇带完整元数据的文件")
+    p_new.add_argument("kind", choices=sorted(templates.KINDS), help="文件类型")
+    p_new.add_argument("title", help="标题")
+    p_new.add_argument("--slug", default=None, help="文件名（小写字母、数字和 -），决定网址")
+    p_new.add_argument("--content", type=Path, default=Path("content"))
+
+    p_serve = sub.add_parser("serve", help="构建并在本机运行门户")
+    content_args(p_serve)
+    p_serve.add_argument("--out", type=Path, default=Path("build"))
+    p_serve.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
+    p_serve.add_argument("--host", default="127.0.0.1")
+    p_serve.add_argument("--port", type=int, default=8000)
+    p_serve.add_argument("--no-build", action="store_true", help="直接使用已有的 build/，不重新构建")
+
+    args = parser.parse_args(argv)
+    return {"check": _check, "build": _build, "new": _new, "serve": _serve}[args.command](args)
+
+
+def _load(args) -> ContentSet | None:
+    try:
+        return load_content(args.content, today=args.today or today_from_env())
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"发现 {len(exc.problems)} 个问题，未构建任何内容。", file=sys.stderr)
+        return None
+
+
+def _check(args) -> int:
+    content = _load(args)
+    if content is None:
+        return 1
+    print(f"校验通过：{len(content.documents)} 篇文件，{len(content.org.units)} 个组织单位，"
+          f"{len(content.surveys)} 项调查，{len(content.chronicle)} 条大事记。")
+    return 0
+
+
+def _build(args) -> int:
+    started = time.perf_counter()
+    content = _load(args)
+    if content is None:
+        return 1
+    from site_builder.build import BuildError, build_site  # MkDocs is imported only when building
+
+    try:
+        site = build_site(content, args.out, args.config, site_url=args.site_url)
+    except BuildError as exc:
+        for message in exc.messages:
+            print(message, file=sys.stderr)
+        print("构建失败，已保留上一次的构建结果。", file=sys.stderr)
+        return 1
+    print(f"构建完成：{site}（{time.perf_counter() - started:.1f} 秒）")
+    return 0
+
+
+def _new(args) -> int:
+    try:
+        path = templates.write_new(args.content, args.kind, args.title, args.slug, today_from_env())
+    except (ValueError, FileExistsError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    print(f"已创建 {path}，请补全元数据后运行 portal check。")
+    return 0
+
+
+def _serve(args) -> int:
+    if not args.no_build and _build(args) != 0:
+        return 1
+    from .server import serve
+
+    serve(args.out, host=args.host, port=args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

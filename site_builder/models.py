@@ -1,0 +1,249 @@
+"""Content models: one Pydantic definition per concept, shared by the builder, the search index
+and the functions. Importable without MkDocs (the bottom floor of the import graph).
+
+Field names follow the glossary in docs/architecture.md; values a reader sees stay in Chinese.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from typing import Annotated, Literal
+
+from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator,
+                      model_validator)
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors: a typo in front matter must not vanish silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- organisation network ---------------------------------------------------------------------
+
+class UnitLevel(str, enum.Enum):
+    province = "province"
+    city = "city"
+    county = "county"
+    town = "town"
+
+
+UNIT_LEVEL_LABELS = {UnitLevel.province: "省", UnitLevel.city: "市", UnitLevel.county: "县（市、区）",
+                     UnitLevel.town: "乡镇（街道）"}
+
+
+class Unit(Strict):
+    code: Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]
+    name: NonEmpty
+    organ: NonEmpty  # the party committee that speaks for the unit, e.g. 中共河北省委
+    level: UnitLevel
+    parent: str | None = None
+
+
+# --- documents --------------------------------------------------------------------------------
+
+class Kind(str, enum.Enum):
+    regulation = "regulation"
+    policy = "policy"
+    news = "news"
+    consultation = "consultation"
+    chronicle = "chronicle"
+    survey = "survey"
+
+
+KIND_LABELS = {Kind.regulation: "党内法规", Kind.policy: "政策文件", Kind.news: "新闻",
+               Kind.consultation: "征求意见", Kind.chronicle: "大事记", Kind.survey: "网络调查"}
+
+# 效力位阶: the party-regulation ranks first, then the ranks used for normative documents.
+PARTY_REGULATION_LEVELS = ("党章", "准则", "条例", "规定", "办法", "规则", "细则")
+NORMATIVE_DOCUMENT_LEVELS = ("决定", "意见", "通知")
+Level = Literal["党章", "准则", "条例", "规定", "办法", "规则", "细则", "决定", "意见", "通知"]
+
+
+class Validity(str, enum.Enum):
+    not_yet_effective = "not_yet_effective"
+    effective = "effective"
+    amended = "amended"
+    repealed = "repealed"
+
+    @property
+    def label(self) -> str:
+        return VALIDITY_LABELS[self]
+
+
+VALIDITY_LABELS = {Validity.not_yet_effective: "尚未生效", Validity.effective: "有效",
+                   Validity.amended: "已修改", Validity.repealed: "已废止"}
+
+_DOC_NUMBER_NOISE = re.compile(r"[\s〔〕\[\]［］()（）【】第号]")
+
+
+def normalize_doc_number(doc_number: str) -> str:
+    """冀办发〔2006〕12号, 冀办发[2006]12号 and 冀办发2006 12号 all become 冀办发200612.
+
+    Used for duplicate detection at build time and for 文号 lookups in search.
+    """
+    return _DOC_NUMBER_NOISE.sub("", doc_number).upper()
+
+
+def _not_before(later: dt.date, earlier: dt.date | None, message: str) -> dt.date:
+    # `earlier` is None when that field itself failed validation (reported on its own line).
+    if earlier is not None and later < earlier:
+        raise ValueError(message)
+    return later
+
+
+class PublishedDocument(Strict):
+    """Fields every public document has (front matter of a Markdown page)."""
+
+    title: Title
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    tags: list[NonEmpty] = Field(default_factory=list)
+
+
+class NormativeDocument(PublishedDocument):
+    """A policy or regulation: issued by a unit, with 文号, dates and version links."""
+
+    doc_number: NonEmpty | None = None
+    issuer: NonEmpty  # unit code or name; the loader resolves it to a code
+    published: dt.date
+    effective: dt.date
+    category: NonEmpty
+    amends: list[NonEmpty] = Field(default_factory=list)
+    repeals: list[NonEmpty] = Field(default_factory=list)
+
+    @field_validator("effective")
+    @classmethod
+    def _effective_not_before_published(cls, effective: dt.date, info: ValidationInfo) -> dt.date:
+        return _not_before(effective, info.data.get("published"), "施行日期不能早于公布日期")
+
+
+class Policy(NormativeDocument):
+    pass
+
+
+class Regulation(NormativeDocument):
+    level: Level
+
+    @property
+    def family(self) -> str:
+        return "党内法规" if self.level in PARTY_REGULATION_LEVELS else "规范性文件"
+
+
+class News(PublishedDocument):
+    date: dt.date
+    categories: list[NonEmpty] = Field(min_length=1)
+    unit: NonEmpty | None = None
+
+
+class Consultation(PublishedDocument):
+    unit: NonEmpty
+    opens: dt.date
+    closes: dt.date
+
+    @field_validator("closes")
+    @classmethod
+    def _window(cls, closes: dt.date, info: ValidationInfo) -> dt.date:
+        return _not_before(closes, info.data.get("opens"), "征求意见截止日期不能早于开始日期")
+
+
+class ChronicleEntry(Strict):
+    date: dt.date
+    event: Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=500)]
+    unit: NonEmpty | None = None
+
+
+class Chronicle(Strict):
+    entries: list[ChronicleEntry] = Field(min_length=1)
+
+
+# --- surveys ----------------------------------------------------------------------------------
+
+QuestionType = Literal["single", "multiple", "scale", "text", "number"]
+
+
+class ShowIf(Strict):
+    question: NonEmpty
+    equals: str | int
+
+
+class Question(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+    text: NonEmpty
+    type: QuestionType
+    required: bool = False
+    options: list[NonEmpty] = Field(default_factory=list)
+    max_choices: int | None = Field(default=None, ge=1)
+    min: int | None = None
+    max: int | None = None
+    max_length: int = Field(default=500, ge=1, le=5000)
+    show_if: ShowIf | None = None
+
+    @model_validator(mode="after")
+    def _shape(self):
+        choice = self.type in ("single", "multiple")
+        if choice and len(self.options) < 2:
+            raise ValueError("单选题和多选题至少需要两个选项")
+        if not choice and self.options:
+            raise ValueError(f"{self.type} 类型的题目不能设置 options")
+        if len(set(self.options)) != len(self.options):
+            raise ValueError("选项不能重复")
+        if self.max_choices is not None:
+            if self.type != "multiple":
+                raise ValueError("只有多选题可以设置 max_choices")
+            if self.max_choices > len(self.options):
+                raise ValueError("max_choices 不能大于选项数")
+        if self.type == "scale":
+            if self.min is None or self.max is None:
+                raise ValueError("量表题必须设置 min 和 max")
+        if self.min is not None and self.max is not None and self.max <= self.min:
+            raise ValueError("max 必须大于 min")
+        if self.type in ("single", "multiple", "text") and (self.min is not None or self.max is not None):
+            raise ValueError(f"{self.type} 类型的题目不能设置 min/max")
+        return self
+
+    def allows(self, value: str | int) -> bool:
+        """Whether `value` is a possible answer (used to check show_if conditions)."""
+        if self.type in ("single", "multiple"):
+            return value in self.options
+        if self.type in ("scale", "number"):
+            if not isinstance(value, int) or isinstance(value, bool):
+                return False
+            return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+        return isinstance(value, str)
+
+
+class Survey(Strict):
+    title: Title
+    unit: NonEmpty
+    opens: dt.date
+    closes: dt.date
+    description: str = ""
+    questions: list[Question] = Field(min_length=1)
+
+    @field_validator("closes")
+    @classmethod
+    def _window(cls, closes: dt.date, info: ValidationInfo) -> dt.date:
+        return _not_before(closes, info.data.get("opens"), "调查截止日期不能早于开始日期")
+
+    @field_validator("questions")
+    @classmethod
+    def _question_ids_unique(cls, questions: list[Question]) -> list[Question]:
+        seen: set[str] = set()
+        for q in questions:
+            if q.id in seen:
+                raise ValueError(f"题目编号 {q.id} 重复")
+            seen.add(q.id)
+        return questions
+
+
+FRONT_MATTER_MODELS: dict[Kind, type[PublishedDocument]] = {
+    Kind.regulation: Regulation,
+    Kind.policy: Policy,
+    Kind.news: News,
+    Kind.consultation: Consultation,
+}

@@ -1,0 +1,1 @@
+"""Pages the builder writes from the validated content (plain Python, no MkDocs imports)."""

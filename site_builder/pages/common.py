@@ -1,0 +1,90 @@
+"""Small helpers shared by the generated pages (links, badges, dates, pagination)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import posixpath
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from ..loader import ContentSet, Document
+from ..models import NormativeDocument, Validity
+
+PAGE_SIZE = 50
+
+
+def link(from_uri: str, to_uri: str) -> str:
+    """Relative Markdown link target from one source file to another (MkDocs checks it)."""
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def md_text(text: str) -> str:
+    """Escape characters that Markdown would treat as markup inside link text."""
+    return esc(text).replace("[", "\\[").replace("]", "\\]").replace("*", "\\*").replace("_", "\\_")
+
+
+def cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def validity_badge(validity: Validity | None) -> str:
+    if validity is None:
+        return ""
+    return f'<span class="portal-badge portal-badge--{validity.value}">{validity.label}</span>'
+
+
+def document_item(content: ContentSet, doc: Document, from_uri: str) -> str:
+    """One line of a listing: linked title, badge, then 文号 · issuer · date."""
+    meta = doc.meta
+    details = []
+    if isinstance(meta, NormativeDocument):
+        if meta.doc_number:
+            details.append(esc(meta.doc_number))
+        if doc.unit:
+            details.append(esc(content.org[doc.unit].organ))
+        details.append(f"{cn_date(meta.published)}公布")
+    else:
+        details.append(cn_date(doc.date))
+    badge = validity_badge(doc.validity)
+    return (f"- [{md_text(meta.title)}]({link(from_uri, doc.path)}) {badge}\n"
+            f"  <span class=\"portal-meta\">{' · '.join(details)}</span>")
+
+
+@dataclass
+class Page:
+    src_uri: str
+    markdown: str
+
+
+def paginate(base_uri: str, title: str, intro: str, items: Sequence, render: Callable[[object, str], str],
+             page_size: int = PAGE_SIZE) -> Iterator[Page]:
+    """A listing split into pages: base/index.md, base/2.md, … with previous/next links."""
+    total = max(1, -(-len(items) // page_size))
+    uris = [f"{base_uri}/index.md"] + [f"{base_uri}/{n}.md" for n in range(2, total + 1)]
+    for number, uri in enumerate(uris, start=1):
+        chunk = items[(number - 1) * page_size: number * page_size]
+        lines = [f"# {title}" + (f"（第 {number} 页）" if number > 1 else ""), ""]
+        if intro:
+            lines += [intro, ""]
+        lines.append(f"共 {len(items)} 件。")
+        lines.append("")
+        lines += [render(item, uri) for item in chunk] or ["暂无文件。"]
+        if total > 1:
+            lines += ["", _pager(uris, number)]
+        yield Page(uri, "\n".join(lines) + "\n")
+
+
+def _pager(uris: list[str], number: int) -> str:
+    here = uris[number - 1]
+    parts = []
+    if number > 1:
+        parts.append(f"[上一页]({link(here, uris[number - 2])})")
+    parts.append(f"第 {number} / {len(uris)} 页")
+    if number < len(uris):
+        parts.append(f"[下一页]({link(here, uris[number])})")
+    return '<nav class="portal-pager" aria-label="分页">\n\n' + " · ".join(parts) + "\n\n</nav>"

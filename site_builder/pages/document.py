@@ -1,0 +1,58 @@
+"""What the builder adds to a document page: the metadata table, the version history and the
+article anchors. The editor's Markdown stays as written."""
+
+from __future__ import annotations
+
+from ..articles import anchor_articles
+from ..loader import ContentSet, Document
+from ..models import Consultation, NormativeDocument, Regulation
+from .common import cn_date, esc, link, md_text, validity_badge
+from .listings import consultation_state
+
+
+def render_document(content: ContentSet, doc: Document) -> str:
+    """The Markdown MkDocs renders for `doc`: header blocks, then the body with article anchors."""
+    head = []
+    if isinstance(doc.meta, NormativeDocument):
+        head += [_metadata_table(content, doc), _version_history(content, doc)]
+    elif isinstance(doc.meta, Consultation):
+        head.append(_consultation_notice(content, doc))
+    body = anchor_articles(doc.body) if doc.kind.value in ("regulation", "policy", "consultation") else doc.body
+    return "\n\n".join(part for part in head if part) + "\n\n" + body
+
+
+def _metadata_table(content: ContentSet, doc: Document) -> str:
+    meta: NormativeDocument = doc.meta
+    rows = []
+    if meta.doc_number:
+        rows.append(("文号", esc(meta.doc_number)))
+    rows.append(("制定机关", esc(content.org[doc.unit].organ)))
+    if isinstance(meta, Regulation):
+        rows.append(("效力位阶", f"{esc(meta.level)}（{meta.family}）"))
+    rows += [("类别", esc(meta.category)), ("公布日期", cn_date(meta.published)),
+             ("施行日期", cn_date(meta.effective)), ("时效性", validity_badge(doc.validity))]
+    cells = "\n".join(f"<tr><th scope=\"row\">{k}</th><td>{v}</td></tr>" for k, v in rows)
+    return f'<table class="portal-metadata">\n<caption>文件信息</caption>\n{cells}\n</table>'
+
+
+def _version_history(content: ContentSet, doc: Document) -> str:
+    meta: NormativeDocument = doc.meta
+    groups = [("本文件修改了", meta.amends), ("本文件废止了", meta.repeals),
+              ("本文件被以下文件修改", doc.amended_by), ("本文件被以下文件废止", doc.repealed_by)]
+    lines = []
+    for heading, paths in groups:
+        for path in paths:
+            other = content.documents[path.lstrip("/")]
+            lines.append(f"- {heading}：[{md_text(other.meta.title)}]({link(doc.path, other.path)})"
+                         f"（{cn_date(other.meta.effective)}施行）{validity_badge(other.validity)}")
+    if not lines:
+        return ""
+    return '<div class="portal-history" markdown>\n\n**版本沿革**\n\n' + "\n".join(lines) + "\n\n</div>"
+
+
+def _consultation_notice(content: ContentSet, doc: Document) -> str:
+    meta: Consultation = doc.meta
+    state = consultation_state(content, doc)
+    return (f'<p class="portal-notice portal-notice--{ "open" if state == "征求中" else "closed"}">'
+            f"<strong>{state}</strong>　征求意见时间：{cn_date(meta.opens)}至{cn_date(meta.closes)}；"
+            f"负责单位：{esc(content.org[doc.unit].organ)}</p>")

@@ -1,0 +1,119 @@
+"""`portal new KIND 标题`: a new file with every front-matter field present and explained."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from .loader import SLUG
+
+_ISSUER = "中共河北省委"
+
+
+def _normative(title: str, today: dt.date, level: bool) -> str:
+    level_line = "level: 规定            # 效力位阶：党章 准则 条例 规定 办法 规则 细则 / 决定 意见 通知\n" if level else ""
+    return f"""---
+title: {title}
+doc_number: null        # 文号，如 冀发〔{today.year}〕1号；没有文号时保留 null
+issuer: {_ISSUER}      # 制定机关：org/units.yaml 中的单位代码、名称或机关名称
+{level_line}published: {today}    # 公布日期
+effective: {today}    # 施行日期（不早于公布日期）
+category: 党的组织建设   # 类别
+tags: []
+summary: ""             # 一两句话的摘要，显示在列表和搜索结果中
+amends: []              # 本文件修改的文件，如 [regulations/xxx.md]
+repeals: []             # 本文件废止的文件
+---
+"""
+
+
+def _regulation(title: str, today: dt.date) -> str:
+    return _normative(title, today, level=True) + """
+## 第一章　总则
+
+第一条　为了……，根据……，制定本规定。
+
+第二条　本规定适用于……。
+"""
+
+
+def _policy(title: str, today: dt.date) -> str:
+    return _normative(title, today, level=False) + "\n## 一、总体要求\n\n正文……\n"
+
+
+def _news(title: str, today: dt.date) -> str:
+    return f"""---
+title: {title}
+date: {today}
+categories: [要闻]      # 要闻 / 基层动态 / 通知公告
+unit: {_ISSUER}
+summary: ""
+tags: []
+---
+导语：第一段写清时间、地点、事件。
+
+<!-- more -->
+
+正文……
+"""
+
+
+def _consultation(title: str, today: dt.date) -> str:
+    closes = today + dt.timedelta(days=30)
+    return f"""---
+title: {title}
+unit: {_ISSUER}       # 负责征求意见的单位
+opens: {today}        # 开始接收意见的日期
+closes: {closes}       # 截止日期（含当日）
+summary: ""
+tags: []
+---
+为广泛听取意见，现将草案全文公布，欢迎社会各界提出意见建议。
+
+## 第一章　总则
+
+第一条　为了……，制定本办法。
+"""
+
+
+def _survey(title: str, today: dt.date) -> str:
+    closes = today + dt.timedelta(days=30)
+    return f"""title: {title}
+unit: {_ISSUER}
+opens: {today}
+closes: {closes}
+description: ""
+questions:
+  - id: q1                # 题目编号：小写字母开头，字母数字下划线
+    text: 您的身份是？
+    type: single          # single 单选 / multiple 多选 / scale 量表 / text 文字 / number 数字
+    required: true
+    options: [普通群众, 党员, 其他]
+"""
+
+
+KINDS = {"regulation": ("regulations", ".md", _regulation), "policy": ("policies", ".md", _policy),
+         "news": ("news/posts", ".md", _news), "consultation": ("consultations", ".md", _consultation),
+         "survey": ("surveys", ".yaml", _survey)}
+
+
+def write_new(content_dir: Path, kind: str, title: str, slug: str | None, today: dt.date) -> Path:
+    folder, suffix, render = KINDS[kind]
+    title = title.strip()
+    if not 2 <= len(title) <= 120:
+        raise ValueError("标题应为 2 至 120 个字符")
+    target_dir = Path(content_dir) / folder
+    if slug is None:
+        n = 1
+        while (target_dir / f"{today:%Y%m%d}-{n}{suffix}").exists():
+            n += 1
+        slug = f"{today:%Y%m%d}-{n}"
+    if not SLUG.match(slug):
+        raise ValueError("文件名只能使用小写字母、数字、- 和 _")
+    path = target_dir / f"{slug}{suffix}"
+    if path.exists():
+        raise FileExistsError(f"{path} 已存在")
+    target_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(json.dumps(title, ensure_ascii=False), today), encoding="utf-8")
+    return path

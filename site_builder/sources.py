@@ -1,0 +1,115 @@
+"""Reading editors' files: YAML with a line number for every key, and Markdown front matter.
+
+Dates stay strings here so that an impossible date (2025-02-30) is reported by the model at its
+own line instead of aborting the whole file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing an editor must fix, printed as `path:line: field: message`."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without implicit timestamps (Pydantic parses dates and reports bad ones)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class YamlDoc:
+    """Parsed YAML data plus the 1-based line of every key path, e.g. ("questions", 2, "show_if")."""
+
+    data: object
+    lines: dict[tuple, int] = field(default_factory=dict)
+    first_line: int = 1
+
+    def line_of(self, loc: tuple) -> int:
+        # Walk up the path until a located node is found (a missing field points at its parent).
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.first_line
+
+
+class YamlError(ValueError):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+
+
+def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
+    """Parse YAML text; `line_offset` is added to every line (front matter starts below `---`)."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 1 if mark else 1) + line_offset
+        raise YamlError(line, f"YAML 格式错误：{getattr(exc, 'problem', None) or exc}") from None
+    doc = YamlDoc(data=None, first_line=1 + line_offset)
+    if node is None:
+        return doc
+    _index(node, (), doc.lines, line_offset)
+    loader = _Loader("")
+    try:
+        doc.data = loader.construct_document(node)
+    except yaml.YAMLError as exc:  # e.g. an unhashable key
+        raise YamlError(1 + line_offset, f"YAML 内容无法解析：{exc}") from None
+    finally:
+        loader.dispose()
+    return doc
+
+
+def _index(node: yaml.Node, path: tuple, lines: dict, offset: int) -> None:
+    lines.setdefault(path, node.start_mark.line + 1 + offset)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            sub = path + (key.value,)
+            lines[sub] = key.start_mark.line + 1 + offset
+            _index(value, sub, lines, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[path + (i,)] = item.start_mark.line + 1 + offset
+            _index(item, path + (i,), lines, offset)
+
+
+@dataclass
+class MarkdownSource:
+    front_matter: YamlDoc
+    body: str
+    body_first_line: int
+
+
+def split_front_matter(text: str) -> MarkdownSource:
+    """Split `---` delimited front matter from the body. Raises YamlError with a line number."""
+    text = text.lstrip("\ufeff")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise YamlError(1, "缺少元数据（文件必须以 --- 开头的 YAML 元数据块开始）")
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            break
+    else:
+        raise YamlError(1, "元数据块没有结束（缺少第二个 ---）")
+    fm = parse_yaml("\n".join(lines[1:end]), line_offset=1)
+    return MarkdownSource(front_matter=fm, body="\n".join(lines[end + 1:]), body_first_line=end + 2)
