@@ -1,0 +1,1 @@
+"""Domain rules of submissions and cases: pure Python, no boto3, no HTTP objects."""
