@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from typing import Annotated
-from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -69,7 +68,8 @@ class PetitionIn(PublicInput):
     subject: Line(100)
     body: Text(5000, min_chars=10)
     contact: Contact = Field(default_factory=Contact)
-    attachments: list[UUID] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
+    attachments: list[Annotated[str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(pdf|jpg|png)$")]] = Field(
+        default_factory=list, max_length=MAX_ATTACHMENTS, description="先通过 /api/uploads 上传后得到的附件编号")
 
     @model_validator(mode="after")
     def _named_unless_accusation(self):
@@ -98,7 +98,7 @@ def initial_case(petition: PetitionIn, reference: str, query_code_hash: str, rec
         "body": petition.body,
         "contact": petition.contact.model_dump(exclude_none=True),
         "anonymous": not (petition.contact.name or petition.contact.mobile),
-        "attachments": [str(a) for a in petition.attachments],
+        "attachments": list(petition.attachments),
         "received": received.isoformat(),
         "deadlines": {
             Limit.assign.value: calendar_deadline(day, Limit.assign).isoformat(),

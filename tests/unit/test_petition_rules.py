@@ -78,7 +78,9 @@ def test_unknown_fields_and_too_many_attachments_are_refused():
     with pytest.raises(ValidationError, match="extra"):
         petition(priority="high")
     with pytest.raises(ValidationError):
-        petition(attachments=[str(uuid.uuid4()) for _ in range(6)])
+        petition(attachments=[f"{uuid.uuid4()}.pdf" for _ in range(6)])
+    with pytest.raises(ValidationError):
+        petition(attachments=["../../etc/passwd"])
 
 
 def test_query_codes_are_random_unambiguous_and_long_enough():

@@ -1,0 +1,42 @@
+"""The BlobStore protocol and the upload rules both adapters enforce."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_FILES = 5
+# Declared type → the magic bytes a real file of that type starts with.
+ALLOWED_TYPES = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+INCOMING = "incoming/"
+
+
+@dataclass(frozen=True)
+class PresignedUpload:
+    """A browser POSTs `fields` plus the file (multipart, field name "file") to `url`."""
+
+    url: str
+    fields: dict[str, str]
+    expires_at: dt.datetime
+
+
+@runtime_checkable
+class BlobStore(Protocol):
+    def presign_upload(self, key: str, content_type: str, max_bytes: int, expires_at: dt.datetime) -> PresignedUpload:
+        """A one-object upload: exactly `key`, exactly `content_type`, 1..max_bytes bytes."""
+
+    def head(self, key: str, length: int = 16) -> tuple[int, bytes] | None:
+        """(size, first `length` bytes) of a stored object, or None if absent."""
+
+    def delete(self, key: str) -> None: ...
+
+
+def sniff_ok(content_type: str, first_bytes: bytes) -> bool:
+    return any(first_bytes.startswith(magic) for magic in ALLOWED_TYPES.get(content_type, ()))

@@ -1,0 +1,38 @@
+"""BlobStore on S3: presigned POSTs whose policy S3 itself enforces (key, type, size, expiry)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import boto3
+from botocore.config import Config
+
+from .protocol import PresignedUpload
+
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5,
+                 signature_version="s3v4")
+
+
+class S3BlobStore:
+    def __init__(self, bucket: str, client=None):
+        self.bucket = bucket
+        self.client = client or boto3.client("s3", config=_CONFIG)
+
+    def presign_upload(self, key: str, content_type: str, max_bytes: int, expires_at: dt.datetime) -> PresignedUpload:
+        seconds = max(1, int((expires_at - dt.datetime.now(dt.timezone.utc)).total_seconds()))
+        post = self.client.generate_presigned_post(
+            Bucket=self.bucket, Key=key, Fields={"Content-Type": content_type},
+            Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+            ExpiresIn=seconds)
+        return PresignedUpload(post["url"], post["fields"], expires_at)
+
+    def head(self, key: str, length: int = 16) -> tuple[int, bytes] | None:
+        try:
+            obj = self.client.get_object(Bucket=self.bucket, Key=key, Range=f"bytes=0-{length - 1}")
+        except self.client.exceptions.NoSuchKey:
+            return None
+        size = int(obj["ContentRange"].rsplit("/", 1)[1]) if "ContentRange" in obj else obj["ContentLength"]
+        return size, obj["Body"].read()
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=key)

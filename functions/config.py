@@ -1,0 +1,86 @@
+"""Builds the PortalContext from the environment, once per process (Lambda or `portal serve`).
+
+PORTAL_BUILD_DIR   folder with registry.json (default build)
+PORTAL_STORE       sqlite:///path/to/portal.db (default sqlite:///var/portal.db) or dynamodb://TABLE
+PORTAL_SECRET_KEY  hex key for query-code HMACs; locally, var/secret.key is created on first use
+PORTAL_BLOBS       file:///path/to/uploads (default file:///var/uploads) or s3://BUCKET
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from pathlib import Path
+
+from site_builder.registry import Registry
+
+from functions.blobs.protocol import BlobStore
+from functions.services.submissions import PortalContext
+from functions.store.protocol import Store
+
+_lock = threading.Lock()
+_context: PortalContext | None = None
+
+
+def make_store(url: str) -> Store:
+    if url.startswith("sqlite:///"):
+        from functions.store.sqlite import SqliteStore
+
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteStore(path)
+    if url.startswith("dynamodb://"):
+        from functions.store.dynamodb import DynamoStore
+
+        return DynamoStore(url.removeprefix("dynamodb://"))
+    raise ValueError(f"PORTAL_STORE must be sqlite:///… or dynamodb://…, not {url!r}")
+
+
+def make_blobs(url: str, secret_key: bytes) -> BlobStore:
+    if url.startswith("file:///"):
+        from functions.blobs.local import LocalBlobStore
+
+        return LocalBlobStore(Path(url.removeprefix("file:///")), secret_key)
+    if url.startswith("s3://"):
+        from functions.blobs.s3 import S3BlobStore
+
+        return S3BlobStore(url.removeprefix("s3://"))
+    raise ValueError(f"PORTAL_BLOBS must be file:///… or s3://…, not {url!r}")
+
+
+def _secret_key(var_dir: Path) -> bytes:
+    value = os.environ.get("PORTAL_SECRET_KEY")
+    if value:
+        return bytes.fromhex(value)
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        raise RuntimeError("PORTAL_SECRET_KEY is required on Lambda")
+    path = var_dir / "secret.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
+
+
+def context() -> PortalContext:
+    """The process-wide context (registry loaded once; the Store is thread-safe)."""
+    global _context
+    with _lock:
+        if _context is None:
+            build = Path(os.environ.get("PORTAL_BUILD_DIR", "build"))
+            store_url = os.environ.get("PORTAL_STORE", "sqlite:///var/portal.db")
+            var_dir = Path(store_url.removeprefix("sqlite:///")).parent if store_url.startswith("sqlite") else Path("var")
+            key = _secret_key(var_dir)
+            blobs = make_blobs(os.environ.get("PORTAL_BLOBS", f"file:///{(var_dir / 'uploads').resolve()}"), key)
+            _context = PortalContext(store=make_store(store_url), registry=Registry.load(build),
+                                     secret_key=key, blobs=blobs)
+        return _context
+
+
+def reset() -> None:
+    """Forget the context (tests, or after the environment changed)."""
+    global _context
+    with _lock:
+        _context = None

@@ -1,0 +1,54 @@
+"""What the public sends besides petitions: feedback, consultation comments, survey answers, and
+the follow-ups of a petition (rating, review request)."""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+from pydantic import Field
+
+from .petitions import Contact, PublicInput
+from .text import Line, Text
+
+QueryCode = Annotated[str, Field(min_length=12, max_length=20, description="提交时取得的查询码")]
+
+
+class FeedbackIn(PublicInput):
+    page: Annotated[str, Field(max_length=300, pattern=r"^/[^\s]*$", description="反馈所针对的本站页面路径")] | None = None
+    body: Text(2000, min_chars=2)
+    contact: Contact = Field(default_factory=Contact)
+
+
+class CommentIn(PublicInput):
+    article: Annotated[str, Field(pattern=r"^第[零一二三四五六七八九十百千]+条$")] | None = None
+    body: Text(3000, min_chars=2)
+    name: Line(50) | None = None
+    contact: Contact = Field(default_factory=Contact)
+
+
+class SurveyResponseIn(PublicInput):
+    respondent_token: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$",
+                                           description="每位答卷人一个随机标识，同一调查只能作答一次")]
+    unit: Annotated[str, Field(pattern=r"^\d{6}(\d{3})?$")] | None = None
+    answers: dict[Annotated[str, Field(max_length=32)], str | int | list[Annotated[str, Field(max_length=200)]]]
+
+
+class Rating(str, enum.Enum):
+    satisfied = "satisfied"
+    basically_satisfied = "basically_satisfied"
+    dissatisfied = "dissatisfied"
+
+    @property
+    def label(self) -> str:
+        return {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}[self.value]
+
+
+class RatingIn(PublicInput):
+    query_code: QueryCode
+    rating: Rating
+
+
+class ReviewRequestIn(PublicInput):
+    query_code: QueryCode
+    reason: Text(2000, min_chars=5)

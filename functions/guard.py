@@ -1,0 +1,86 @@
+"""Checks every public write passes before routing: body size, content type, UTF-8, rate limits.
+
+Run by the handlers ahead of the resolver so that oversize or garbled bodies never reach JSON
+parsing, and so that limits apply the same to the JSON API and the HTML forms.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from functions.domain.errors import RateLimited
+from functions.store.protocol import Store
+
+MAX_JSON_BYTES = 64 * 1024          # a 5,000-character petition escaped as \uXXXX is ~30 KB
+MAX_FORM_BYTES = 64 * 1024
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    limit: int
+    seconds: int
+
+
+def _rules() -> tuple[Rule, ...]:
+    """PORTAL_RATE_LIMITS="burst=10/10,sustained=60/3600" (count/seconds per client IP)."""
+    spec = os.environ.get("PORTAL_RATE_LIMITS", "burst=10/10,sustained=60/3600")
+    rules = []
+    for part in filter(None, spec.split(",")):
+        name, rate = part.split("=")
+        limit, seconds = rate.split("/")
+        rules.append(Rule(name.strip(), int(limit), int(seconds)))
+    return tuple(rules)
+
+
+def client_ip(event: dict) -> str:
+    """The caller's address. Behind CloudFront, the viewer is the last X-Forwarded-For entry added by
+    a trusted proxy (PORTAL_TRUSTED_PROXY_HOPS); entries before it can be forged by the client."""
+    hops = int(os.environ.get("PORTAL_TRUSTED_PROXY_HOPS", "0"))
+    source = event.get("requestContext", {}).get("http", {}).get("sourceIp", "unknown")
+    if hops <= 0:
+        return source
+    forwarded = [p.strip() for p in (event.get("headers") or {}).get("x-forwarded-for", "").split(",") if p.strip()]
+    return forwarded[-hops] if len(forwarded) >= hops else source
+
+
+def check_rate(store: Store, event: dict, now: dt.datetime, scope: str = "write") -> None:
+    ip = client_ip(event)
+    for rule in _rules():
+        start = int(now.timestamp()) // rule.seconds * rule.seconds
+        window = dt.datetime.fromtimestamp(start, dt.timezone.utc)
+        count = store.hit(f"{scope}|{rule.name}|{ip}", window, window + dt.timedelta(seconds=2 * rule.seconds))
+        if count > rule.limit:
+            retry = max(1, start + rule.seconds - int(now.timestamp()))
+            raise RateLimited(f"提交过于频繁，请 {retry} 秒后再试（已填写的内容不会丢失）", retry_after=retry)
+
+
+def body_bytes(event: dict) -> bytes:
+    body = event.get("body") or ""
+    return base64.b64decode(body) if event.get("isBase64Encoded") else body.encode("utf-8", "surrogatepass")
+
+
+def check_body(event: dict) -> tuple[HTTPStatus, str] | None:
+    """None if the body is acceptable, else the status and a Chinese message."""
+    method = event.get("requestContext", {}).get("http", {}).get("method", "GET")
+    if method not in WRITE_METHODS:
+        return None
+    raw = body_bytes(event)
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    ctype = headers.get("content-type", "").split(";")[0].strip().lower()
+    is_form = ctype in ("application/x-www-form-urlencoded", "multipart/form-data")
+    limit = MAX_FORM_BYTES if is_form else MAX_JSON_BYTES
+    if len(raw) > limit:
+        return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"提交的内容过大（上限 {limit // 1024} KB），请精简后再提交"
+    if ctype != "application/json" and not (is_form and event.get("rawPath", "").startswith("/forms/")):
+        return HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "请以 JSON 格式提交（Content-Type: application/json）"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return HTTPStatus.BAD_REQUEST, "提交的内容不是有效的 UTF-8 文本"
+    return None

@@ -1,0 +1,1 @@
+"""Application services: orchestrate domain rules, the registry and the Store for one use case."""

@@ -1,0 +1,70 @@
+"""Idempotent POSTs: a replay of the same Idempotency-Key and body returns the first response.
+
+The first response can hold a secret (a petition's query code), so it is stored encrypted with a
+key derived from the Idempotency-Key itself, which only the client holds; the Store keeps only a
+hash of that key. A leaked table therefore reveals no query codes.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from functions.domain.errors import ConflictError, InvalidSubmission
+from functions.store.protocol import IdempotencyClaim, Store, StoredResponse
+
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+TTL = dt.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class IdempotentRequest:
+    scope: str  # e.g. "POST /api/petitions"
+    key: str    # the Idempotency-Key header as sent
+    body: bytes
+
+    def __post_init__(self):
+        if not KEY_PATTERN.match(self.key):
+            raise InvalidSubmission("Idempotency-Key 应为 16 至 128 位字母、数字、- 或 _（例如一个 UUID）",
+                                    field="Idempotency-Key")
+
+    @property
+    def storage_key(self) -> str:
+        return hashlib.sha256(f"{self.scope}|{self.key}".encode()).hexdigest()
+
+    @property
+    def request_hash(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+    def _aead(self) -> AESGCM:
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=self.scope.encode(), info=b"portal idempotency")
+        return AESGCM(hkdf.derive(self.key.encode()))
+
+    def claim(self, response: StoredResponse, now: dt.datetime) -> IdempotencyClaim:
+        nonce = os.urandom(12)
+        sealed = nonce + self._aead().encrypt(nonce, response.body.encode(), self.storage_key.encode())
+        stored = StoredResponse(response.status, base64.b64encode(sealed).decode(), dict(response.headers))
+        return IdempotencyClaim(self.storage_key, self.request_hash, stored, now + TTL)
+
+    def replay(self, claim: IdempotencyClaim) -> StoredResponse:
+        """The first response, or ConflictError if this key came with another body."""
+        if claim.request_hash != self.request_hash:
+            raise ConflictError("这个 Idempotency-Key 已经用于内容不同的提交；请刷新页面后重新提交")
+        sealed = base64.b64decode(claim.response.body)
+        body = self._aead().decrypt(sealed[:12], sealed[12:], self.storage_key.encode()).decode()
+        return StoredResponse(claim.response.status, body, dict(claim.response.headers))
+
+
+def previous_response(store: Store, request: IdempotentRequest | None, now: dt.datetime) -> StoredResponse | None:
+    if request is None:
+        return None
+    claim = store.get_idempotency(request.storage_key, now)
+    return None if claim is None else request.replay(claim)

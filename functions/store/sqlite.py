@@ -1,0 +1,308 @@
+"""SQLite adapter of the Store, for the local server and tests (standard library only).
+
+Durability: WAL with synchronous=FULL. With NORMAL a commit that returned can still be lost on
+power failure (WAL is synced only at checkpoints), and the protocol promises that a 2xx is sent
+only after the commit, i.e. that an acknowledged petition survives. FULL costs one fsync per commit.
+
+Concurrency: the local server runs handlers in worker threads, and sqlite3 connections must not be
+shared between threads, so each thread gets its own connection. Every write runs in
+BEGIN IMMEDIATE … COMMIT: the write lock is taken up front, so check-then-write sequences (is this
+idempotency key taken? is this key taken?) cannot interleave, and any exception rolls back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+import threading
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+
+from functions.store import (
+    RECORD_WHAT,
+    check_audit,
+    check_collection,
+    check_insert,
+    decode_token,
+    dump_json,
+    encode_token,
+    from_iso,
+    load_json,
+    queue_position,
+    to_iso,
+    unique_what,
+)
+from functions.store.protocol import (
+    AlreadyExists,
+    AuditEvent,
+    CounterIncrement,
+    IdempotencyClaim,
+    IdempotentReplay,
+    NotFound,
+    Record,
+    StoredResponse,
+    UniqueClaim,
+    VersionConflict,
+)
+
+BUSY_TIMEOUT_SECONDS = 10.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    collection TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    unit       TEXT,
+    created_at TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    queue_sort TEXT,
+    queue_pos  TEXT,            -- queue_sort + '#' + key, NULL when not queued (see queue_position)
+    data       TEXT NOT NULL,   -- JSON
+    PRIMARY KEY (collection, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS records_queue ON records (collection, unit, queue_pos)
+    WHERE queue_pos IS NOT NULL;
+
+-- seq is the record version the event produced: it orders the trail by commit, not by the
+-- caller's clock, and (collection, key, seq) cannot repeat because versions cannot.
+CREATE TABLE IF NOT EXISTS audit (
+    collection TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    at         TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    unit       TEXT,
+    before     TEXT NOT NULL,   -- JSON, 'null' when absent
+    after      TEXT NOT NULL,
+    PRIMARY KEY (collection, key, seq)
+) WITHOUT ROWID;
+-- The code has no UPDATE/DELETE on audit; the triggers make sure nothing else does either.
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+
+CREATE TABLE IF NOT EXISTS idempotency (
+    key          TEXT PRIMARY KEY,
+    request_hash TEXT NOT NULL,
+    status       INTEGER NOT NULL,
+    body         TEXT NOT NULL,
+    headers      TEXT NOT NULL,  -- JSON object
+    expires_at   TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS uniques (
+    namespace TEXT NOT NULL,
+    value     TEXT NOT NULL,
+    PRIMARY KEY (namespace, value)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS counters (
+    scope TEXT NOT NULL,
+    name  TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    PRIMARY KEY (scope, name)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS hits (
+    bucket       TEXT NOT NULL,
+    window_start TEXT NOT NULL,
+    count        INTEGER NOT NULL,
+    expires_at   TEXT NOT NULL,
+    PRIMARY KEY (bucket, window_start)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS hits_expiry ON hits (expires_at);
+"""
+
+_RECORD_COLUMNS = "collection, key, unit, created_at, version, queue_sort, data"
+
+
+class _Connection(sqlite3.Connection):
+    """A subclass only so that connections can be held weakly (the C type has no __weakref__)."""
+
+
+class SqliteStore:
+    """Store in one SQLite file. Safe to share between threads; each thread uses its own connection."""
+
+    def __init__(self, path: str | Path):
+        if str(path) == ":memory:" or str(path).startswith("file::memory:"):
+            # Every thread's connection would see its own empty in-memory database.
+            raise ValueError("SqliteStore needs a file: connections are per thread")
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        # Weak: when a worker thread ends, its thread-local connection is dropped and closed by
+        # garbage collection instead of staying open here until close().
+        self._all: weakref.WeakSet[_Connection] = weakref.WeakSet()
+        self._all_lock = threading.Lock()
+        conn = self._conn()
+        # journal_mode is stored in the file, so setting it once is enough for every connection.
+        conn.execute("PRAGMA journal_mode=WAL")
+        # In one write transaction so that two processes starting together cannot half-create it.
+        conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
+
+    # -- connections and transactions -------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            # isolation_level=None: the module must not open transactions behind our back; we
+            # issue BEGIN IMMEDIATE ourselves. check_same_thread=False only so close() can close
+            # connections of other threads; each connection is still used by one thread.
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
+                                   check_same_thread=False, factory=_Connection)
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            self._local.conn = conn
+            with self._all_lock:
+                self._all.add(conn)
+        return conn
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            # Also when COMMIT itself fails (disk full …): leave no open transaction behind.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        with self._all_lock:
+            conns = list(self._all)
+            self._all.clear()
+        for conn in conns:
+            conn.close()
+        self._local = threading.local()
+
+    # -- the protocol -------------------------------------------------------------------------
+
+    def insert(self, record: Record, *, audit: AuditEvent, idempotency: IdempotencyClaim | None = None,
+               unique: tuple[UniqueClaim, ...] = (), counters: tuple[CounterIncrement, ...] = ()) -> None:
+        increments = check_insert(record, audit, idempotency, unique, counters)
+        with self._write() as c:
+            # Order matters: the idempotency key is checked first, so a replayed request is answered
+            # with its first response even though its record key is (of course) taken by now.
+            if idempotency is not None:
+                stored = self._claim(c, idempotency.key)
+                # The insert has no "now" of its own; the record's creation time is that moment.
+                if stored is not None and stored.expires_at > record.created_at:
+                    raise IdempotentReplay(stored)
+            if c.execute("SELECT 1 FROM records WHERE collection = ? AND key = ?",
+                         (record.collection, record.key)).fetchone():
+                raise AlreadyExists(RECORD_WHAT)
+            for claim in unique:
+                if c.execute("SELECT 1 FROM uniques WHERE namespace = ? AND value = ?",
+                             (claim.namespace, claim.value)).fetchone():
+                    raise AlreadyExists(unique_what(claim))
+            c.execute(f"INSERT INTO records ({_RECORD_COLUMNS}, queue_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      (record.collection, record.key, record.unit, to_iso(record.created_at),
+                       record.version, record.queue_sort, dump_json(record.data), queue_position(record)))
+            self._append_audit(c, audit, record.version)
+            if idempotency is not None:
+                # REPLACE only ever replaces an expired claim: an unexpired one raised above.
+                c.execute("INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?, ?, ?)",
+                          (idempotency.key, idempotency.request_hash, idempotency.response.status,
+                           idempotency.response.body, dump_json(idempotency.response.headers),
+                           to_iso(idempotency.expires_at)))
+            c.executemany("INSERT INTO uniques (namespace, value) VALUES (?, ?)",
+                          [(u.namespace, u.value) for u in unique])
+            c.executemany("INSERT INTO counters (scope, name, value) VALUES (?, ?, ?) "
+                          "ON CONFLICT (scope, name) DO UPDATE SET value = value + excluded.value",
+                          [(i.scope, i.name, i.delta) for i in increments])
+
+    def get(self, collection: str, key: str) -> Record | None:
+        check_collection(collection)
+        row = self._conn().execute(f"SELECT {_RECORD_COLUMNS} FROM records WHERE collection = ? AND key = ?",
+                                   (collection, key)).fetchone()
+        return None if row is None else _record(row)
+
+    def update(self, record: Record, *, expected_version: int, audit: AuditEvent) -> Record:
+        check_audit(record, audit)
+        new_version = expected_version + 1
+        with self._write() as c:
+            row = c.execute("SELECT version, created_at FROM records WHERE collection = ? AND key = ?",
+                            (record.collection, record.key)).fetchone()
+            if row is None:
+                raise NotFound(f"{record.collection}/{record.key}")
+            if row[0] != expected_version:
+                raise VersionConflict(row[0])
+            c.execute("UPDATE records SET data = ?, unit = ?, queue_sort = ?, queue_pos = ?, version = ? "
+                      "WHERE collection = ? AND key = ?",
+                      (dump_json(record.data), record.unit, record.queue_sort, queue_position(record),
+                       new_version, record.collection, record.key))
+            self._append_audit(c, audit, new_version)
+        # created_at belongs to the stored record; an update never moves it.
+        return Record(record.collection, record.key, record.data, from_iso(row[1]), record.unit,
+                      new_version, record.queue_sort)
+
+    def get_idempotency(self, key: str, now: dt.datetime) -> IdempotencyClaim | None:
+        claim = self._claim(self._conn(), key)
+        return claim if claim is not None and claim.expires_at > now else None
+
+    def counters(self, scope: str) -> dict[str, int]:
+        rows = self._conn().execute("SELECT name, value FROM counters WHERE scope = ? ORDER BY name", (scope,))
+        return dict(rows.fetchall())
+
+    def audit_trail(self, collection: str, key: str) -> list[AuditEvent]:
+        check_collection(collection)
+        rows = self._conn().execute(
+            "SELECT collection, key, at, actor, action, unit, before, after FROM audit "
+            "WHERE collection = ? AND key = ? ORDER BY seq", (collection, key)).fetchall()
+        return [AuditEvent(c, k, from_iso(at), actor, action, unit, load_json(before), load_json(after))
+                for c, k, at, actor, action, unit, before, after in rows]
+
+    def queue(self, collection: str, unit: str, *, limit: int = 50,
+              after: str | None = None) -> tuple[list[Record], str | None]:
+        check_collection(collection)
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        start = decode_token(after)[0] if after is not None else ""
+        # One row more than asked tells whether another page exists, so the last page has no token.
+        rows = self._conn().execute(
+            f"SELECT {_RECORD_COLUMNS}, queue_pos FROM records "
+            "WHERE collection = ? AND unit = ? AND queue_pos IS NOT NULL AND queue_pos > ? "
+            "ORDER BY queue_pos LIMIT ?", (collection, unit, start, limit + 1)).fetchall()
+        page = [_record(row[:-1]) for row in rows[:limit]]
+        if len(rows) <= limit:
+            return page, None
+        return page, encode_token(rows[limit - 1][-1], rows[limit - 1][1])
+
+    def hit(self, bucket: str, window_start: dt.datetime, expires_at: dt.datetime) -> int:
+        with self._write() as c:
+            # Windows that ended before this one started can never be asked for again; deleting
+            # them here keeps the table small without a separate cleaner (DynamoDB has TTL).
+            c.execute("DELETE FROM hits WHERE expires_at <= ?", (to_iso(window_start),))
+            (count,) = c.execute(
+                "INSERT INTO hits (bucket, window_start, count, expires_at) VALUES (?, ?, 1, ?) "
+                "ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + 1 RETURNING count",
+                (bucket, to_iso(window_start), to_iso(expires_at))).fetchone()
+        return count
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _append_audit(self, c: sqlite3.Connection, audit: AuditEvent, seq: int) -> None:
+        c.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  (audit.collection, audit.key, seq, to_iso(audit.at), audit.actor, audit.action,
+                   audit.unit, dump_json(audit.before), dump_json(audit.after)))
+
+    @staticmethod
+    def _claim(c: sqlite3.Connection, key: str) -> IdempotencyClaim | None:
+        row = c.execute("SELECT request_hash, status, body, headers, expires_at FROM idempotency WHERE key = ?",
+                        (key,)).fetchone()
+        if row is None:
+            return None
+        request_hash, status, body, headers, expires_at = row
+        return IdempotencyClaim(key, request_hash, StoredResponse(status, body, load_json(headers)),
+                                from_iso(expires_at))
+
+
+def _record(row: tuple) -> Record:
+    collection, key, unit, created_at, version, queue_sort, data = row
+    return Record(collection, key, load_json(data), from_iso(created_at), unit, version, queue_sort)

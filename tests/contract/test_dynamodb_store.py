@@ -1,0 +1,144 @@
+"""What only the DynamoDB adapter has to get right: item layout, retries, races between read and write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from functions.store import (
+    AuditEvent,
+    IdempotencyClaim,
+    IdempotentReplay,
+    Record,
+    StoredResponse,
+    StoreError,
+    VersionConflict,
+)
+from functions.store.dynamodb import DynamoStore
+
+T0 = dt.datetime(2026, 3, 1, 8, 30, 0, 250000, tzinfo=dt.timezone.utc)
+CLAIM = IdempotencyClaim("k", "h", StoredResponse(201, "{}", {"X": "1"}), T0 + dt.timedelta(hours=24))
+
+
+def record(key: str = "XF1", **kwargs: Any) -> Record:
+    return Record("petition", key, {"分数": 0.1, "n": 10**20, "items": [1, 2]}, T0, "130100", 1, **kwargs)
+
+
+def audit(key: str = "XF1", at: dt.datetime = T0) -> AuditEvent:
+    return AuditEvent("petition", key, at, "public", "submit")
+
+
+def cancelled(*codes: str) -> ClientError:
+    return ClientError({"Error": {"Code": "TransactionCanceledException", "Message": "cancelled"},
+                        "CancellationReasons": [{"Code": c} for c in codes]}, "TransactWriteItems")
+
+
+class Interfering:
+    """Wraps a client; runs `before_transact(n)` ahead of the n-th transact_write_items call."""
+
+    def __init__(self, client: Any, before_transact):
+        self._client, self._before, self.calls = client, before_transact, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    def transact_write_items(self, **kwargs: Any) -> Any:
+        self.calls += 1
+        self._before(self.calls, kwargs)
+        return self._client.transact_write_items(**kwargs)
+
+
+def raw(client: Any, pk: str, sk: str) -> dict[str, Any] | None:
+    (table,) = client.list_tables()["TableNames"]
+    return client.get_item(TableName=table, Key={"PK": {"S": pk}, "SK": {"S": sk}}).get("Item")
+
+
+def test_data_is_stored_as_one_json_string_so_numbers_come_back_exactly(dynamodb_client, table_name):
+    store = DynamoStore(table_name, client=dynamodb_client)
+    store.insert(record(), audit=audit(), idempotency=CLAIM)
+
+    item = raw(dynamodb_client, "petition#XF1", "R")
+    assert item["data"] == {"S": '{"分数":0.1,"n":100000000000000000000,"items":[1,2]}'}
+    assert store.get("petition", "XF1").data == {"分数": 0.1, "n": 10**20, "items": [1, 2]}
+
+
+def test_idempotency_claims_carry_a_ttl_that_never_fires_before_they_expire(dynamodb_client, table_name):
+    DynamoStore(table_name, client=dynamodb_client).insert(record(), audit=audit(), idempotency=CLAIM)
+
+    item = raw(dynamodb_client, "I#k", "I")
+    assert int(item["expires"]["N"]) >= CLAIM.expires_at.timestamp()
+    assert int(item["expires"]["N"]) - CLAIM.expires_at.timestamp() < 1
+
+
+def test_records_without_a_queue_sort_stay_out_of_the_queue_index(dynamodb_client, table_name):
+    store = DynamoStore(table_name, client=dynamodb_client)
+    store.insert(record("XF1"), audit=audit("XF1"))
+    store.insert(record("XF2", queue_sort="2026-03-10"), audit=audit("XF2"))
+
+    assert "GSI1PK" not in raw(dynamodb_client, "petition#XF1", "R")
+    assert raw(dynamodb_client, "petition#XF2", "R")["GSI1SK"] == {"S": "2026-03-10#XF2"}
+
+
+def test_a_transaction_that_collides_with_another_writer_is_tried_again(dynamodb_client, table_name):
+    def collide_twice(n: int, _: Any) -> None:
+        if n <= 2:
+            raise cancelled("None", "TransactionConflict", "None")
+
+    client = Interfering(dynamodb_client, collide_twice)
+    DynamoStore(table_name, client=client).insert(record(), audit=audit())
+
+    assert client.calls == 3
+    assert raw(dynamodb_client, "petition#XF1", "R") is not None
+
+
+def test_a_cancellation_that_is_not_a_conflict_is_not_retried(dynamodb_client, table_name):
+    def invalid(n: int, _: Any) -> None:
+        raise cancelled("ValidationError", "None")
+
+    client = Interfering(dynamodb_client, invalid)
+    with pytest.raises(StoreError):
+        DynamoStore(table_name, client=client).insert(record(), audit=audit())
+    assert client.calls == 1
+
+
+def test_a_replay_reads_the_stored_claim_when_the_cancellation_does_not_carry_it(dynamodb_client, table_name):
+    store = DynamoStore(table_name, client=dynamodb_client)
+    store.insert(record(), audit=audit(), idempotency=CLAIM)
+
+    def without_item(n: int, kwargs: Any) -> None:
+        for op in kwargs["TransactItems"]:
+            next(iter(op.values())).pop("ReturnValuesOnConditionCheckFailure", None)
+
+    with pytest.raises(IdempotentReplay) as caught:
+        DynamoStore(table_name, client=Interfering(dynamodb_client, without_item)).insert(
+            record("XF2"), audit=audit("XF2"), idempotency=CLAIM)
+    assert caught.value.claim == CLAIM
+
+
+def test_an_update_that_loses_a_race_after_reading_reports_the_winners_version(dynamodb_client, table_name):
+    store = DynamoStore(table_name, client=dynamodb_client)
+    store.insert(record(), audit=audit())
+    winner = Record("petition", "XF1", {"state": "accepted"}, T0, "130100", 1)
+
+    def someone_else_first(n: int, _: Any) -> None:
+        if n == 1:
+            store.update(winner, expected_version=1, audit=audit(at=T0 + dt.timedelta(minutes=1)))
+
+    loser = DynamoStore(table_name, client=Interfering(dynamodb_client, someone_else_first))
+    with pytest.raises(VersionConflict) as caught:
+        loser.update(Record("petition", "XF1", {"state": "rejected"}, T0, "130100", 1), expected_version=1,
+                     audit=audit(at=T0 + dt.timedelta(minutes=2)))
+
+    assert caught.value.current_version == 2
+    assert store.get("petition", "XF1").data == {"state": "accepted"}
+    assert len(store.audit_trail("petition", "XF1")) == 2
+
+
+def test_the_default_client_uses_standard_retries_and_short_timeouts(aws_env):
+    config = DynamoStore("t").client.meta.config
+    # botocore reads retries.max_attempts as retries after the first try: 4 attempts in all.
+    assert config.retries == {"mode": "standard", "total_max_attempts": 4}
+    assert (config.connect_timeout, config.read_timeout) == (2, 5)

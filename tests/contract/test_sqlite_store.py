@@ -1,0 +1,93 @@
+"""What only the SQLite adapter promises: durability settings, append-only audit, real rollback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from functions.store import AuditEvent, CounterIncrement, IdempotencyClaim, IdempotentReplay, Record, StoredResponse
+from functions.store.sqlite import SqliteStore
+
+T0 = dt.datetime(2026, 3, 1, 8, 30, tzinfo=dt.timezone.utc)
+
+
+def insert(store: SqliteStore, key: str, **kwargs) -> None:
+    store.insert(Record("petition", key, {"title": "测试"}, T0, "130100"),
+                 audit=AuditEvent("petition", key, T0, "public", "submit"), **kwargs)
+
+
+def test_the_database_uses_wal_and_syncs_every_commit(sqlite_store):
+    conn = sqlite_store._conn()
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+
+
+def test_audit_events_cannot_be_changed_or_deleted_even_with_raw_sql(sqlite_store):
+    insert(sqlite_store, "XF1")
+    conn = sqlite3.connect(sqlite_store.path)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE audit SET actor = 'someone-else'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM audit")
+    conn.close()
+    assert [e.actor for e in sqlite_store.audit_trail("petition", "XF1")] == ["public"]
+
+
+def test_a_failure_halfway_through_an_insert_rolls_back_what_was_already_written(sqlite_store):
+    # The record and audit rows are written before the counters; an integer SQLite cannot hold
+    # fails on the counters, after the first statements ran.
+    with pytest.raises(OverflowError):
+        insert(sqlite_store, "XF1", counters=(CounterIncrement("stats", "n", 2**64),))
+
+    assert sqlite_store.get("petition", "XF1") is None
+    assert sqlite_store.audit_trail("petition", "XF1") == []
+    insert(sqlite_store, "XF1")  # and the connection is usable again
+    assert sqlite_store.get("petition", "XF1") is not None
+
+
+def test_separate_store_objects_on_one_file_see_each_others_writes(tmp_path):
+    a, b = SqliteStore(tmp_path / "s.db"), SqliteStore(tmp_path / "s.db")
+    insert(a, "XF1")
+    assert b.get("petition", "XF1") is not None
+    a.close(), b.close()
+
+
+def test_concurrent_inserts_from_separate_connections_serialise_on_one_idempotency_key(tmp_path):
+    # One store object per thread: as close to several server processes as a test gets.
+    path = tmp_path / "s.db"
+    SqliteStore(path).close()
+    claim = IdempotencyClaim("k", "h", StoredResponse(201, "{}"), T0 + dt.timedelta(days=1))
+    start = threading.Barrier(8)
+
+    def submit(i: int) -> str:
+        store = SqliteStore(path)
+        start.wait()
+        try:
+            insert(store, f"XF{i}", idempotency=claim)
+            return "stored"
+        except IdempotentReplay:
+            return "replayed"
+        finally:
+            store.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = sorted(pool.map(submit, range(8)))
+    assert outcomes == ["replayed"] * 7 + ["stored"]
+
+
+def test_a_finished_worker_threads_connection_is_released(sqlite_store):
+    worker = threading.Thread(target=lambda: sqlite_store.get("petition", "x"))
+    worker.start(), worker.join()
+    gc.collect()
+    assert len(sqlite_store._all) == 1  # only the connection of the thread that is still alive
+
+
+def test_an_in_memory_database_is_refused_because_each_thread_would_get_its_own():
+    with pytest.raises(ValueError):
+        SqliteStore(":memory:")

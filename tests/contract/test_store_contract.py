@@ -1,0 +1,354 @@
+"""One contract, two stores: every test here runs against SQLite and against DynamoDB (moto)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from functions.store import (
+    AlreadyExists,
+    AuditEvent,
+    CounterIncrement,
+    IdempotencyClaim,
+    IdempotentReplay,
+    NotFound,
+    Record,
+    Store,
+    StoredResponse,
+    UniqueClaim,
+    VersionConflict,
+)
+
+UTC = dt.timezone.utc
+T0 = dt.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
+
+
+def petition(key: str = "XF2026-0001", *, unit: str | None = "130100", queue_sort: str | None = None,
+             data: dict | None = None, at: dt.datetime = T0) -> Record:
+    return Record("petition", key, data if data is not None else {"title": "反映道路维修问题"}, at, unit,
+                  1, queue_sort)
+
+
+def submitted(record: Record) -> AuditEvent:
+    return AuditEvent(record.collection, record.key, record.created_at, "public", "submit", record.unit,
+                      None, record.data)
+
+
+def claim(key: str = "idem-1", *, expires: dt.datetime = T0 + dt.timedelta(hours=24),
+          body: str = '{"reference":"XF2026-0001"}') -> IdempotencyClaim:
+    response = StoredResponse(201, body, {"Location": "/api/petitions/XF2026-0001", "Content-Type": "application/json"})
+    return IdempotencyClaim(key, "sha256-of-body", response, expires)
+
+
+def add(store: Store, record: Record, **kwargs) -> Record:
+    store.insert(record, audit=submitted(record), **kwargs)
+    return record
+
+
+def test_both_stores_satisfy_the_store_protocol(store):
+    assert isinstance(store, Store)
+
+
+def test_a_record_reads_back_exactly_as_written(store):
+    data = {"title": "关于“最多跑一次”改革的建议", "content": "第一条　……\n第二条", "contact": {"phone": "13800000000"},
+            "tags": ["交通", "民生"], "count": 3, "ratio": 0.1, "big": 2**53 + 1, "flag": True, "none": None,
+            "nested": [{"a": [1, 2.5, "三"]}, []]}
+    record = add(store, petition(data=data, queue_sort="2026-03-16T00:00:00+00:00"))
+
+    got = store.get("petition", record.key)
+
+    assert got == record
+    assert got.created_at.tzinfo is not None and got.created_at.utcoffset() == dt.timedelta(0)
+    assert type(got.data["count"]) is int and type(got.data["ratio"]) is float and got.data["big"] == 2**53 + 1
+
+
+def test_a_datetime_in_another_zone_is_stored_as_the_same_instant_in_utc(store):
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    record = add(store, petition(at=dt.datetime(2026, 3, 1, 16, 30, tzinfo=beijing)))
+
+    got = store.get("petition", record.key)
+
+    assert got.created_at == dt.datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
+    assert got.created_at.utcoffset() == dt.timedelta(0)
+
+
+def test_a_naive_datetime_is_refused_and_nothing_is_written(store):
+    record = petition(at=dt.datetime(2026, 3, 1, 8, 30))
+    with pytest.raises(ValueError):
+        add(store, record)
+    with pytest.raises(ValueError):
+        add(store, record, idempotency=claim())
+    with pytest.raises(ValueError):
+        add(store, petition(), idempotency=claim(expires=dt.datetime(2026, 3, 2)))
+    assert store.get("petition", record.key) is None
+    assert store.get_idempotency("idem-1", T0) is None
+
+
+def test_a_record_that_was_never_written_reads_as_none(store):
+    assert store.get("petition", "nope") is None
+
+
+def test_a_collection_name_with_a_hash_is_refused_so_keys_cannot_alias(store):
+    add(store, Record("a", "b#c", {}, T0))
+    with pytest.raises(ValueError):
+        add(store, Record("a#b", "c", {}, T0))
+    with pytest.raises(ValueError):
+        store.get("a#b", "c")
+
+
+def assert_left_no_trace(store: Store, record: Record, first: Record) -> None:
+    assert store.get(record.collection, record.key) in (None, first)
+    assert store.audit_trail(first.collection, first.key) == [submitted(first)]
+    assert store.counters("stats") == {"submitted": 1}
+    assert store.get_idempotency("idem-2", T0) is None
+
+
+def test_a_second_record_with_the_same_key_is_refused_and_leaves_no_trace(store):
+    first = add(store, petition(), counters=(CounterIncrement("stats", "submitted"),), idempotency=claim())
+    again = petition(data={"title": "另一件"})
+
+    with pytest.raises(AlreadyExists) as caught:
+        add(store, again, idempotency=claim("idem-2"), unique=(UniqueClaim("respondent", "tok-9"),),
+            counters=(CounterIncrement("stats", "submitted"),))
+
+    assert caught.value.what == "record"
+    assert store.get("petition", first.key) == first
+    assert_left_no_trace(store, again, first)
+    # The unique claim of the failed insert was not taken either, so it is still free.
+    add(store, petition("XF2026-0002"), unique=(UniqueClaim("respondent", "tok-9"),))
+
+
+def test_a_taken_unique_claim_is_refused_and_leaves_no_trace(store):
+    first = add(store, petition(), unique=(UniqueClaim("respondent", "tok-1"),),
+                counters=(CounterIncrement("stats", "submitted"),))
+    second = petition("XF2026-0002")
+
+    with pytest.raises(AlreadyExists) as caught:
+        add(store, second, idempotency=claim("idem-2"),
+            unique=(UniqueClaim("other", "x"), UniqueClaim("respondent", "tok-1")),
+            counters=(CounterIncrement("stats", "submitted"),))
+
+    assert caught.value.what == "unique:respondent"
+    assert "tok-1" not in str(caught.value)  # respondent tokens are secrets; messages reach logs
+    assert store.get("petition", second.key) is None
+    assert store.audit_trail("petition", second.key) == []
+    assert_left_no_trace(store, second, first)
+    add(store, petition("XF2026-0003"), unique=(UniqueClaim("other", "x"),))  # "other" stayed free
+
+
+def test_the_same_unique_value_in_another_namespace_is_not_taken(store):
+    add(store, petition(), unique=(UniqueClaim("respondent:survey-a", "tok"),))
+    add(store, petition("XF2026-0002"), unique=(UniqueClaim("respondent:survey-b", "tok"),))
+    assert store.get("petition", "XF2026-0002") is not None
+
+
+def test_a_repeated_idempotency_key_replays_the_stored_claim_even_for_another_record_key(store):
+    first_claim = claim()
+    add(store, petition(), idempotency=first_claim, counters=(CounterIncrement("stats", "submitted"),))
+
+    with pytest.raises(IdempotentReplay) as caught:
+        add(store, petition("XF2026-0999"), idempotency=claim(body="different"),
+            counters=(CounterIncrement("stats", "submitted"),))
+
+    assert caught.value.claim == first_claim
+    assert caught.value.claim.response.headers["Location"] == "/api/petitions/XF2026-0001"
+    assert store.get("petition", "XF2026-0999") is None
+    assert store.counters("stats") == {"submitted": 1}
+
+
+def test_a_replay_with_the_same_record_key_reports_the_replay_not_already_exists(store):
+    add(store, petition(), idempotency=claim())
+    with pytest.raises(IdempotentReplay):
+        add(store, petition(), idempotency=claim())
+
+
+def test_an_expired_idempotency_claim_is_not_returned(store):
+    add(store, petition(), idempotency=claim(expires=T0 + dt.timedelta(hours=1)))
+
+    assert store.get_idempotency("idem-1", T0 + dt.timedelta(minutes=59)) == claim(expires=T0 + dt.timedelta(hours=1))
+    assert store.get_idempotency("idem-1", T0 + dt.timedelta(hours=1)) is None
+    assert store.get_idempotency("never-used", T0) is None
+
+
+def test_an_expired_idempotency_key_can_be_used_again(store):
+    add(store, petition(), idempotency=claim(expires=T0 + dt.timedelta(hours=1)))
+    later = T0 + dt.timedelta(hours=2)
+    renewed = claim(expires=later + dt.timedelta(hours=24), body="second")
+
+    add(store, petition("XF2026-0002", at=later), idempotency=renewed)
+
+    assert store.get_idempotency("idem-1", later) == renewed
+
+
+def test_counters_add_up_over_several_inserts_and_scopes_do_not_mix(store):
+    for i, choice in enumerate(["选项A", "选项B", "选项A"]):
+        add(store, petition(f"R{i}"), counters=(CounterIncrement("survey:s1", f"q1={choice}"),
+                                                CounterIncrement("survey:s1", "responses"),
+                                                CounterIncrement("survey:s2", "responses", 2)))
+
+    assert store.counters("survey:s1") == {"q1=选项A": 2, "q1=选项B": 1, "responses": 3}
+    assert store.counters("survey:s2") == {"responses": 6}
+    assert store.counters("survey:none") == {}
+
+
+def test_the_same_counter_named_twice_in_one_insert_counts_both(store):
+    add(store, petition(), counters=(CounterIncrement("s", "n"), CounterIncrement("s", "n", 4)))
+    assert store.counters("s") == {"n": 5}
+
+
+def staff_update(record: Record, data: dict, *, version: int, at: dt.datetime, queue_sort: str | None = None,
+                 unit: str | None = "130100") -> tuple[Record, AuditEvent]:
+    new = Record(record.collection, record.key, data, record.created_at, unit, version, queue_sort)
+    return new, AuditEvent(record.collection, record.key, at, "staff-7", "assign", unit, record.data, data)
+
+
+def test_an_update_with_the_current_version_bumps_the_version_and_appends_to_the_audit_trail(store):
+    record = add(store, petition())
+    changed, event = staff_update(record, {"title": "反映道路维修问题", "state": "assigned"}, version=1,
+                                  at=T0 + dt.timedelta(hours=1))
+
+    returned = store.update(changed, expected_version=1, audit=event)
+
+    assert returned.version == 2 and returned.data["state"] == "assigned" and returned.created_at == T0
+    assert store.get("petition", record.key) == returned
+    assert store.audit_trail("petition", record.key) == [submitted(record), event]
+
+
+def test_an_update_with_a_stale_version_conflicts_and_changes_nothing(store):
+    record = add(store, petition())
+    first, event1 = staff_update(record, {"state": "assigned"}, version=1, at=T0 + dt.timedelta(hours=1))
+    store.update(first, expected_version=1, audit=event1)
+    stale, event2 = staff_update(record, {"state": "closed"}, version=1, at=T0 + dt.timedelta(hours=2))
+
+    with pytest.raises(VersionConflict) as caught:
+        store.update(stale, expected_version=1, audit=event2)
+
+    assert caught.value.current_version == 2
+    assert store.get("petition", record.key).data == {"state": "assigned"}
+    assert store.audit_trail("petition", record.key) == [submitted(record), event1]
+
+
+def test_updating_a_record_that_does_not_exist_is_not_found(store):
+    ghost, event = staff_update(petition("ghost"), {"state": "closed"}, version=1, at=T0)
+    with pytest.raises(NotFound):
+        store.update(ghost, expected_version=1, audit=event)
+    assert store.audit_trail("petition", "ghost") == []
+
+
+def test_an_audit_event_about_another_record_is_refused(store):
+    record = petition()
+    with pytest.raises(ValueError):
+        store.insert(record, audit=submitted(petition("other")))
+    assert store.get("petition", record.key) is None
+
+
+def test_the_audit_trail_lists_events_oldest_first(store):
+    record = add(store, petition())
+    events = [submitted(record)]
+    current = record
+    for step, state in enumerate(["accepted", "assigned", "replied", "closed"], start=1):
+        changed, event = staff_update(current, {"state": state}, version=step, at=T0 + dt.timedelta(days=step))
+        current = store.update(changed, expected_version=step, audit=event)
+        events.append(event)
+    add(store, petition("XF2026-0002"))  # another record's trail stays separate
+
+    assert store.audit_trail("petition", record.key) == events
+    assert [e.action for e in store.audit_trail("petition", "XF2026-0002")] == ["submit"]
+    assert store.audit_trail("petition", "missing") == []
+
+
+def test_the_queue_lists_one_units_queued_records_by_queue_sort(store):
+    add(store, petition("late", queue_sort="2026-04-20"))
+    add(store, petition("early", queue_sort="2026-03-10"))
+    add(store, petition("tie-b", queue_sort="2026-03-15"))
+    add(store, petition("tie-a", queue_sort="2026-03-15"))
+    add(store, petition("unqueued", queue_sort=None))
+    add(store, petition("other-unit", unit="130200", queue_sort="2026-03-01"))
+    store.insert(Record("feedback", "f1", {}, T0, "130100", 1, "2026-03-01"),
+                 audit=AuditEvent("feedback", "f1", T0, "public", "submit"))
+
+    page, token = store.queue("petition", "130100")
+
+    assert [r.key for r in page] == ["early", "tie-a", "tie-b", "late"]
+    assert token is None
+    assert page[0] == store.get("petition", "early")
+    assert [r.key for r in store.queue("petition", "130200")[0]] == ["other-unit"]
+    assert store.queue("petition", "139999") == ([], None)
+
+
+def test_the_queue_pages_through_with_next_token_until_there_is_none(store):
+    keys = [f"XF{i:03d}" for i in range(7)]
+    for i, key in enumerate(reversed(keys)):
+        add(store, petition(key, queue_sort=f"2026-03-{10 + (6 - i) // 2:02d}"))
+
+    seen, token, pages = [], None, 0
+    while True:
+        page, token = store.queue("petition", "130100", limit=3, after=token)
+        seen += [r.key for r in page]
+        pages += 1
+        if token is None:
+            break
+        assert isinstance(token, str)
+
+    assert seen == keys and pages == 3
+
+
+def test_a_full_last_page_has_no_next_token(store):
+    for i in range(4):
+        add(store, petition(f"K{i}", queue_sort=f"2026-03-1{i}"))
+    first, token = store.queue("petition", "130100", limit=2)
+    second, token2 = store.queue("petition", "130100", limit=2, after=token)
+    assert [r.key for r in first + second] == ["K0", "K1", "K2", "K3"] and token2 is None
+
+
+def test_a_garbled_page_token_is_refused(store):
+    with pytest.raises(ValueError):
+        store.queue("petition", "130100", after="not a token!")
+
+
+def test_an_update_moves_a_record_between_queues_and_out_of_them(store):
+    record = add(store, petition(queue_sort="2026-03-10"))
+    moved, event = staff_update(record, {"state": "assigned"}, version=1, at=T0, unit="130200",
+                                queue_sort="2026-03-12")
+    moved = store.update(moved, expected_version=1, audit=event)
+    assert store.queue("petition", "130100")[0] == []
+    assert store.queue("petition", "130200")[0] == [moved]
+
+    done, event = staff_update(moved, {"state": "closed"}, version=2, at=T0, unit="130200", queue_sort=None)
+    store.update(done, expected_version=2, audit=event)
+    assert store.queue("petition", "130200")[0] == []
+    assert store.get("petition", record.key).queue_sort is None
+
+
+def test_rate_limit_hits_count_per_bucket_and_window(store):
+    window = dt.datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    later = window + dt.timedelta(minutes=1)
+
+    counts = [store.hit("lookup:1.2.3.4", window, later) for _ in range(3)]
+
+    assert counts == [1, 2, 3]
+    assert store.hit("lookup:5.6.7.8", window, later) == 1
+    assert store.hit("lookup:1.2.3.4", later, later + dt.timedelta(minutes=1)) == 1
+
+
+def test_ten_concurrent_inserts_with_one_idempotency_key_store_exactly_one_record(store):
+    start = threading.Barrier(10)
+
+    def submit(i: int) -> str:
+        start.wait()
+        try:
+            add(store, petition(f"XF-{i}"), idempotency=claim(), counters=(CounterIncrement("stats", "submitted"),))
+            return "stored"
+        except IdempotentReplay as replay:
+            assert replay.claim.response.status == 201
+            return "replayed"
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        outcomes = list(pool.map(submit, range(10)))
+
+    assert sorted(outcomes) == ["replayed"] * 9 + ["stored"]
+    assert [store.get("petition", f"XF-{i}") is not None for i in range(10)].count(True) == 1
+    assert store.counters("stats") == {"submitted": 1}
