@@ -46,8 +46,17 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--port", type=int, default=8000)
     p_serve.add_argument("--no-build", action="store_true", help="直接使用已有的 build/，不重新构建")
 
+    sub.add_parser("openapi", help="输出公共接口的 OpenAPI 文档（提交为 docs/openapi.json）")
+
     args = parser.parse_args(argv)
-    return {"check": _check, "build": _build, "new": _new, "serve": _serve}[args.command](args)
+    return {"check": _check, "build": _build, "new": _new, "serve": _serve, "openapi": _openapi}[args.command](args)
+
+
+def _openapi(args) -> int:
+    from functions.openapi import spec_json
+
+    sys.stdout.write(spec_json())
+    return 0
 
 
 def _load(args) -> ContentSet | None:
@@ -83,6 +92,9 @@ def _build(args) -> int:
             print(message, file=sys.stderr)
         print("构建失败，已保留上一次的构建结果。", file=sys.stderr)
         return 1
+    from search_index.indexer import build_index  # same validated content, no second parser
+
+    build_index(content, args.out / "search-index", site_dir=site)
     print(f"构建完成：{site}（{time.perf_counter() - started:.1f} 秒）")
     return 0
 

@@ -1,17 +1,63 @@
-"""The local server: one uvicorn process on 127.0.0.1 serving the built site."""
+"""The local server: one uvicorn process on 127.0.0.1 serving the built site, plus the Lambda
+handlers behind the ASGI shim, so `portal serve` runs exactly the code Lambda runs."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+
+from functions.blobs.local import UPLOAD_PATH, PolicyError
 
 
 def create_app(build_dir: Path) -> Starlette:
-    app = Starlette()
-    app.mount("/", StaticFiles(directory=Path(build_dir) / "site", html=True), name="site")
-    return app
+    from functions.handlers import search as search_handler
+    from functions.handlers import submissions as submissions_handler
+    from functions.local.asgi import LambdaShim
+    from functions.routes.search import INDEX_ENV
+
+    build_dir = Path(build_dir)
+    # The handler reads its index location from the environment, as it does on Lambda.
+    os.environ[INDEX_ENV] = str((build_dir / "search-index").resolve())
+    os.environ.setdefault("PORTAL_BUILD_DIR", str(build_dir.resolve()))
+    search = LambdaShim(search_handler.handler, name="search")
+    submissions = LambdaShim(submissions_handler.handler, name="submissions")
+    routes = [
+        Route("/api/search", search),
+        Route("/search/", search),
+        Route("/search", search),
+        # On AWS the browser posts attachments straight to S3; locally this endpoint plays S3's part.
+        Route(UPLOAD_PATH, local_upload, methods=["POST"]),
+        Mount("/api", submissions),
+        Mount("/", StaticFiles(directory=build_dir / "site", html=True), name="site"),
+    ]
+    return Starlette(routes=routes)
+
+
+async def local_upload(request: Request) -> Response:
+    from functions import config
+    from functions.blobs.protocol import MAX_BYTES
+
+    if int(request.headers.get("content-length") or 0) > MAX_BYTES + 64 * 1024:
+        return PlainTextResponse("文件超过 10 MB", status_code=413)
+    form = await request.form(max_files=1, max_fields=10)
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str):
+        return PlainTextResponse("缺少文件", status_code=400)
+    data = await upload.read(MAX_BYTES + 1)
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    ctx = config.context()
+    try:
+        await run_in_threadpool(ctx.blobs.accept_upload, fields, data, ctx.clock())
+    except PolicyError as exc:
+        return PlainTextResponse(str(exc), status_code=403)
+    return Response(status_code=204)
 
 
 def serve(build_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> None:

@@ -23,6 +23,15 @@ _TEMPLATES = {
     "greater_than_equal": "应不小于 {ge}",
     "less_than_equal": "应不大于 {le}",
     "model_type": "应为键值对（映射）",
+    "model_attributes_type": "应为键值对（映射）",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "uuid_parsing": "格式不正确",
+    "uuid_type": "格式不正确",
+    "union_tag_invalid": "取值无效",
+    "json_invalid": "不是有效的 JSON",
+    "string_unicode": "应为有效的 Unicode 文本",
     "dict_type": "应为键值对（映射）",
 }
 
@@ -35,8 +44,8 @@ def chinese_message(error: dict) -> str:
     if kind == "value_error":
         return str(ctx.get("error", error.get("msg", "")))
     template = _TEMPLATES.get(kind)
-    if template is None:
-        return error.get("msg", "取值无效")
+    if template is None:  # never show Pydantic's English to a reader
+        return f"取值无效（{kind}）" if kind else "取值无效"
     try:
         return template.format(**ctx)
     except (KeyError, IndexError):

@@ -1,0 +1,228 @@
+"""Search benchmark: `python bench/search_bench.py N` (N documents, default 20000).
+
+Builds a synthetic corpus of N documents in memory (the same models `portal build` validates),
+indexes it with search_index and, as a baseline, with SQLite FTS5 over the same rjieba
+segmentation; then runs about 200 queries of five kinds against both and prints build time,
+index size, p50/p95 per kind and the Whoosh/FTS5 ratios; then the search handler's cold start
+in a fresh interpreter. Figures, not assertions: record them in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from search_index.analyzer import segmenter, words  # noqa: E402
+from search_index.engine import open_engine  # noqa: E402
+from search_index.indexer import build_index  # noqa: E402
+from search_index.request import parse_request  # noqa: E402
+from site_builder.loader import ContentSet, Document  # noqa: E402
+from site_builder.models import Kind, News, Policy, Regulation, Unit, UnitLevel, Validity  # noqa: E402
+from site_builder.org import OrgTree  # noqa: E402
+
+# Source text for the synthetic vocabulary: typical wording of party regulations and notices.
+SOURCE = """
+为了深入贯彻落实全面从严治党要求，加强和规范基层党组织建设，推进党的建设新的伟大工程，根据中国共产党章程和有关党内法规，
+结合本省实际，制定本办法。党支部是党的基础组织，担负直接教育党员、管理党员、监督党员和组织群众、宣传群众、凝聚群众、服务群众的职责。
+坚持民主集中制，严格落实三会一课、组织生活会、民主评议党员、谈心谈话等制度，认真开展主题党日活动。加强党员教育管理监督，
+建立健全党员档案，做好发展党员工作，严格入党积极分子培养考察程序，规范预备党员转正。各级党委（党组）履行主体责任，纪检监察机关履行监督责任，
+深化巡视巡察整改，持续纠治形式主义、官僚主义，切实为基层减负。落实意识形态工作责任制，加强网络安全和数据安全管理，依法做好个人信息保护。
+选派驻村第一书记和工作队，推动乡村振兴，发展壮大村级集体经济，完善网格化管理和基层治理体系，提升为民服务能力。加强理论学习中心组学习，
+推进党史学习教育常态化长效化。严明政治纪律和政治规矩，坚决落实中央八项规定精神，加强党风廉政建设，营造风清气正的政治生态。
+干部选拔任用坚持好干部标准，树立正确用人导向，严格执行干部任职试用期制度和干部交流轮岗制度，加强干部监督管理和考核评价。
+完善人才引进培养使用激励机制，落实高层次人才服务保障政策，做好社区工作者职业体系建设，规范经费使用管理和档案资料归档。
+本办法由省委组织部负责解释，自印发之日起施行。各市、县党委应当结合实际制定实施细则，并报上级党委备案。
+"""
+LEVELS = ["条例", "规定", "办法", "规则", "细则", "意见", "通知"]
+PREFIXES = ["冀办发", "冀发", "冀组发", "石办发", "保办发", "正办发"]
+
+
+def vocabulary() -> list[str]:
+    """Distinct words of SOURCE, in first-seen order; sampled with Zipf weights below."""
+    seen: dict[str, None] = {}
+    for word in words(SOURCE):
+        seen.setdefault(word, None)
+    return list(seen)
+
+
+def ranked_vocabulary(seed: int = 7) -> list[str]:
+    """The vocabulary in Zipf rank order (most frequent first) for this seed."""
+    vocab = vocabulary()
+    random.Random(seed).shuffle(vocab)
+    return vocab
+
+
+def corpus(n: int, seed: int = 7) -> ContentSet:
+    rnd = random.Random(seed + 1)
+    vocab = ranked_vocabulary(seed)
+    weights = [1 / (rank + 1) for rank in range(len(vocab))]  # Zipf: a few words everywhere, most rare
+    units = [Unit(code="130000", name="河北省", organ="中共河北省委", level=UnitLevel.province)]
+    for c in range(11):
+        city = f"13{c + 1:02d}00"
+        units.append(Unit(code=city, name=f"第{c + 1}市", organ=f"中共第{c + 1}市委", level=UnitLevel.city, parent="130000"))
+        units += [Unit(code=f"13{c + 1:02d}{k:02d}", name=f"第{c + 1}市{k}县", organ=f"中共第{c + 1}市{k}县委",
+                       level=UnitLevel.county, parent=city) for k in range(1, 9)]
+    org = OrgTree(units)
+    codes = list(org.units)
+    docs: dict[str, Document] = {}
+    for i in range(n):
+        articles = ["".join(rnd.choices(vocab, weights, k=rnd.randint(8, 20))) + "。" for _ in range(rnd.randint(6, 30))]
+        body = "\n\n".join(f"第{j + 1}条　{s}" for j, s in enumerate(articles))
+        day = dt.date(2000, 1, 1) + dt.timedelta(days=rnd.randrange(9500))
+        unit = rnd.choice(codes)
+        kind = rnd.choices([Kind.regulation, Kind.policy, Kind.news], [5, 3, 2])[0]
+        title = "关于" + "".join(rnd.choices(vocab[20:], k=3)) + "的" + rnd.choice(LEVELS)
+        number = f"{rnd.choice(PREFIXES)}〔{day.year}〕{i}号"
+        if kind is Kind.news:
+            meta = News(title=title[:60], date=day, categories=["要闻"], unit=unit)
+        elif kind is Kind.policy:
+            meta = Policy(title=title, doc_number=number, issuer=unit, published=day, effective=day, category="综合")
+        else:
+            meta = Regulation(title=title, doc_number=number, issuer=unit, published=day, effective=day,
+                              category="综合", level=rnd.choice(LEVELS))
+        path = f"{kind.value}s/d{i}.md"
+        docs[path] = Document(kind=kind, path=path, meta=meta, body=body, body_first_line=1, lines=None, unit=unit,
+                              validity=None if kind is Kind.news else rnd.choice(list(Validity)))
+    return ContentSet(root=Path("."), today=dt.date(2026, 6, 1), org=org, documents=docs, chronicle=[],
+                      surveys={}, survey_paths={}, pages=[])
+
+
+def queries(content: ContentSet, rnd: random.Random) -> list[tuple[str, dict]]:
+    """About 200 queries a reader might type: words from the vocabulary, pairs, phrases of content
+    words copied from a document, 文号 in the bracket style people type, filtered lists by date;
+    plus 15 phrases of the very commonest words (the worst case for positional phrase matching)."""
+    docs = list(content.documents.values())
+    numbers = [d.meta.doc_number for d in docs if getattr(d.meta, "doc_number", None)]
+    vocab = [w for w in vocabulary() if len(w) > 1]
+    common = set(ranked_vocabulary()[:30])
+
+    def phrase(content_words: bool) -> str:
+        while True:
+            text = words(rnd.choice(docs).body)
+            start = rnd.randrange(len(text) - 3)
+            chosen = text[start:start + rnd.choice([2, 3])]
+            if not content_words or all(len(w) > 1 and w not in common for w in chosen):
+                return '"' + "".join(chosen) + '"'
+
+    out = [("word", {"q": rnd.choice(vocab)}) for _ in range(60)]
+    out += [("and", {"q": f"{rnd.choice(vocab)} {rnd.choice(vocab)}"}) for _ in range(50)]
+    out += [("phrase", {"q": phrase(True)}) for _ in range(40)]
+    out += [("phrase_common", {"q": phrase(False)}) for _ in range(15)]
+    out += [("doc_number", {"q": rnd.choice(numbers).replace("〔", "[").replace("〕", "]")}) for _ in range(25)]
+    out += [("filtered", {"type": rnd.choice(["regulation", "policy"]), "unit": rnd.choice(list(content.org.units)[:12]),
+                          "from": f"{rnd.randint(2000, 2020)}-01-01", "sort": "date"}) for _ in range(25)]
+    rnd.shuffle(out)
+    return out
+
+
+def fts5(content: ContentSet, path: Path) -> tuple[sqlite3.Connection, float]:
+    """The baseline: FTS5 over the same segmentation (coarse words for phrases, sub-words apart)."""
+    started = time.perf_counter()
+    db = sqlite3.connect(path)
+    db.executescript("""
+        CREATE VIRTUAL TABLE text USING fts5(title, body, sub, tokenize='unicode61');
+        CREATE TABLE doc(id INTEGER PRIMARY KEY, type TEXT, unit TEXT, date INTEGER, doc_number TEXT);
+        CREATE INDEX doc_date ON doc(date); CREATE INDEX doc_number ON doc(doc_number);""")
+    jieba = segmenter()
+    for i, doc in enumerate(content.documents.values(), 1):
+        body = words(doc.body)
+        subs = [p for w in body if len(w) > 2 for p in jieba.cut_all(w) if len(p) > 1 and p != w]
+        db.execute("INSERT INTO text(rowid, title, body, sub) VALUES (?, ?, ?, ?)",
+                   (i, " ".join(words(doc.meta.title)), " ".join(body), " ".join(subs)))
+        db.execute("INSERT INTO doc VALUES (?, ?, ?, ?, ?)", (i, doc.kind.value, " ".join(content.org.path(doc.unit)),
+                   int(doc.date.strftime("%Y%m%d")), getattr(doc.meta, "doc_number", None)))
+    db.commit()
+    return db, time.perf_counter() - started
+
+
+def fts5_query(db: sqlite3.Connection, params: dict) -> list:
+    from site_builder.models import normalize_doc_number
+
+    q = params.get("q", "")
+    if q.startswith('"'):
+        match = '{title body}: "' + " ".join(words(q.strip('"'))) + '"'
+    else:
+        match = " AND ".join('"' + w + '"' for w in words(q))
+    if params.get("sort") == "date":
+        sql = ("SELECT id FROM doc WHERE type = ? AND (' ' || unit || ' ') LIKE ? AND date >= ? "
+               "ORDER BY date DESC LIMIT 10")
+        return db.execute(sql, (params["type"], f"% {params['unit']} %", int(params["from"].replace("-", "")))).fetchall()
+    if any(ch.isdigit() for ch in q):
+        return db.execute("SELECT id FROM doc WHERE doc_number = ?", (q.replace("[", "〔").replace("]", "〕"),)).fetchall()
+    return db.execute("SELECT rowid FROM text WHERE text MATCH ? ORDER BY rank LIMIT 10", (match,)).fetchall()
+
+
+def timed(fn, items) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {}
+    for kind, params in items:
+        started = time.perf_counter()
+        fn(params)
+        times.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def pct(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(values) > 1 else values[0]
+
+
+def cold_start(index_dir: Path) -> float:
+    code = ("import time; t = time.perf_counter()\n"
+            "from functions.handlers.search import handler\n"
+            "r = handler({'version': '2.0', 'rawPath': '/api/search', 'rawQueryString': 'q=x',"
+            " 'queryStringParameters': {'q': '党员教育'}, 'headers': {},"
+            " 'requestContext': {'http': {'method': 'GET', 'path': '/api/search'}, 'stage': '$default'}}, None)\n"
+            "assert r['statusCode'] == 200, r\n")
+    env = dict(os.environ, PORTAL_SEARCH_INDEX=str(index_dir), PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=tempfile.gettempdir())
+    return time.perf_counter() - started
+
+
+def main(n: int) -> None:
+    content = corpus(n)
+    chars = sum(len(d.body) for d in content.documents.values()) / n
+    print(f"corpus: {n} documents, {chars:.0f} characters of body on average")
+    work = Path(tempfile.mkdtemp(prefix="search-bench-"))
+    try:
+        started = time.perf_counter()
+        build_index(content, work / "search-index")
+        took = time.perf_counter() - started
+        size = sum(f.stat().st_size for f in (work / "search-index").iterdir())
+        db, fts_took = fts5(content, work / "fts.db")
+        fts_size = (work / "fts.db").stat().st_size
+        print(f"build  whoosh {took:6.1f} s ({n / took:5.0f} docs/s) {size / 1e6:6.1f} MB | "
+              f"fts5 {fts_took:6.1f} s ({n / fts_took:5.0f} docs/s) {fts_size / 1e6:6.1f} MB")
+
+        engine = open_engine(work / "search-index")
+        items = queries(content, random.Random(11))
+        engine.search(parse_request({"q": "党员"}))  # warm the first-query caches, as a warm Lambda would be
+        api = timed(lambda p: engine.search(parse_request(p)), items)
+        top10 = timed(lambda p: engine.search(parse_request(p), facets=False), items)
+        base = timed(lambda p: fts5_query(db, p), items)
+        print(f"{'kind':<14}{'n':>4} | {'whoosh API p50/p95':>20} | {'whoosh top-10 p50/p95':>22} | "
+              f"{'fts5 p50/p95':>16} | ratio p95 (top-10/fts5)")
+        for kind in ("word", "and", "phrase", "doc_number", "filtered", "phrase_common"):
+            a, t, b = api[kind], top10[kind], base[kind]
+            print(f"{kind:<14}{len(a):>4} | {pct(a, 50):8.1f} / {pct(a, 95):7.1f} ms | {pct(t, 50):9.1f} / {pct(t, 95):7.1f} ms"
+                  f" | {pct(b, 50):6.2f} / {pct(b, 95):6.2f} | {pct(t, 95) / max(pct(b, 95), 1e-3):6.0f}x")
+        colds = [cold_start(work / "search-index") for _ in range(3)]
+        print(f"cold start (fresh interpreter, imports + open index + first query): "
+              f"{min(colds):.2f} s best, {max(colds):.2f} s worst of 3")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20000)

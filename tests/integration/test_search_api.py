@@ -1,0 +1,147 @@
+"""Search over HTTP, as the public uses it: `portal build` makes the index, the local server
+(uvicorn on 127.0.0.1, a free port) serves the site and runs the search Lambda handler through
+the ASGI shim."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from portal.cli import main as portal
+from portal.server import create_app
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "content"
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("content") / "content"
+    shutil.copytree(FIXTURE, root)
+    (root / "policies" / "xinxi-2024.md").write_text("""---
+title: 关于加强个人信息保护的通知
+doc_number: 冀办发〔2006〕12号
+issuer: 河北省
+published: 2024-03-01
+effective: 2024-03-01
+category: 网络安全
+---
+各单位要落实个人信息保护责任。
+""", encoding="utf-8")
+    out = tmp_path_factory.mktemp("build")
+    assert portal(["build", "--content", str(root), "--today", "2026-06-01", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(build):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(build), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+        yield client
+    server.should_exit = True
+    thread.join(timeout=5)
+
+
+def test_portal_build_writes_the_search_index_next_to_the_site(build):
+    assert (build / "search-index" / "portal-search.json").is_file()
+    assert (build / "search-index" / "page.html").is_file()
+
+
+def test_the_api_answers_in_readable_chinese_json(site):
+    response = site.get("/api/search", params={"q": "个人信息保护"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert "个人信息保护".encode() in response.content and b"\\u" not in response.content
+    body = response.json()
+    assert body["total"] == 1 and body["page"] == 1 and body["size"] == 10
+    hit = body["hits"][0]
+    assert hit["url"] == "/policies/xinxi-2024/" and hit["type"] == "policy"
+    assert "<mark>个人信息保护</mark>" in hit["snippet"]
+    assert (hit["doc_number"], hit["issuer_name"], hit["validity"]) == ("冀办发〔2006〕12号", "中共河北省委", "effective")
+    assert set(body["facets"]) == {"type", "issuer", "level", "validity", "year"}
+
+
+def test_every_result_links_to_a_page_that_exists(site):
+    for hit in site.get("/api/search", params={"size": 50}).json()["hits"]:
+        assert site.get(hit["url"]).status_code == 200, hit["url"]
+
+
+@pytest.mark.parametrize("spelling", ["冀办发〔2006〕12号", "冀办发[2006]12号", "冀办发2006 12号"])
+def test_a_document_number_finds_its_document_over_http(site, spelling):
+    assert site.get("/api/search", params={"q": spelling}).json()["hits"][0]["url"] == "/policies/xinxi-2024/"
+
+
+def test_an_empty_query_with_a_filter_lists_that_units_documents_newest_first(site):
+    body = site.get("/api/search", params={"unit": "石家庄市"}).json()
+    dates = [h["date"] for h in body["hits"]]
+    assert body["total"] == 4 and dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize("params,name", [
+    ({"size": "51"}, "size"), ({"page": "0"}, "page"), ({"q": "党" * 201}, "q"), ({"type": "book"}, "type"),
+    ({"from": "2024-13-01"}, "from"), ({"unit": "火星市"}, "unit"), ({"issuer": "无此机关"}, "issuer"),
+    ({"sort": "random"}, "sort"), ({"validity": "valid"}, "validity"), ({"level": "法律"}, "level"),
+])
+def test_bad_parameters_get_a_422_naming_the_parameter_in_chinese(site, params, name):
+    response = site.get("/api/search", params=params)
+    assert response.status_code == 422
+    body = response.json()
+    assert name in body["errors"] and body["message"].startswith("请求参数有误")
+
+
+@pytest.mark.parametrize("q", ["%", "\\", "'; DROP TABLE", "<script>", '"', "AND", "*", "\u0000", "😀"])
+def test_odd_input_never_causes_a_server_error(site, q):
+    assert site.get("/api/search", params={"q": q}).status_code == 200
+
+
+def test_concurrent_searches_all_complete(site):
+    with ThreadPoolExecutor(16) as pool:
+        codes = list(pool.map(lambda i: site.get("/api/search", params={"q": "基层", "page": i % 3 + 1}).status_code,
+                              range(48)))
+    assert codes == [200] * 48
+
+
+def test_the_lambda_handler_answers_an_api_gateway_event(build, monkeypatch):
+    from functions.handlers.search import handler
+    from functions.routes.search import INDEX_ENV
+
+    monkeypatch.setenv(INDEX_ENV, str(build / "search-index"))
+    event = {"version": "2.0", "routeKey": "$default", "rawPath": "/api/search", "rawQueryString": "q=%E5%9F%BA%E5%B1%82",
+             "headers": {"host": "example.org"}, "queryStringParameters": {"q": "基层"},
+             "requestContext": {"http": {"method": "GET", "path": "/api/search", "sourceIp": "192.0.2.1"},
+                                "requestId": "r1", "stage": "$default"}, "isBase64Encoded": False}
+    response = handler(event, None)
+    assert response["statusCode"] == 200 and json.loads(response["body"])["total"] >= 3
+
+
+def test_without_an_index_search_says_it_is_unavailable_instead_of_failing(tmp_path, monkeypatch):
+    from functions.handlers.search import handler
+    from functions.routes.search import INDEX_ENV
+
+    monkeypatch.setenv(INDEX_ENV, str(tmp_path / "no-index"))
+
+    def get(path: str) -> dict:
+        return handler({"version": "2.0", "rawPath": path, "rawQueryString": "q=x", "headers": {},
+                        "queryStringParameters": {"q": "x"},
+                        "requestContext": {"http": {"method": "GET", "path": path}, "stage": "$default"}}, None)
+
+    api, page = get("/api/search"), get("/search/")
+    assert api["statusCode"] == 503 and json.loads(api["body"])["message"] == "检索服务暂时不可用，请稍后再试"
+    assert page["statusCode"] == 503 and "检索服务暂时不可用" in page["body"] and 'value="x"' in page["body"]
