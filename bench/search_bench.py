@@ -10,7 +10,6 @@ in a fresh interpreter. Figures, not assertions: record them in docs/performance
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import random
 import shutil

@@ -35,6 +35,7 @@ def create_app(build_dir: Path) -> Starlette:
         # On AWS the browser posts attachments straight to S3; locally this endpoint plays S3's part.
         Route(UPLOAD_PATH, local_upload, methods=["POST"]),
         Mount("/api", submissions),
+        Mount("/forms", submissions),
         Mount("/", StaticFiles(directory=build_dir / "site", html=True), name="site"),
     ]
     return Starlette(routes=routes)

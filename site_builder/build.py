@@ -13,8 +13,10 @@ from mkdocs.config import load_config
 from . import mkdocs_hooks
 from .loader import ContentSet
 from .registry import REGISTRY_FILE, Registry
+from .shells import GENERIC_SHELL, generic_shell
 
 SITE_DIR = "site"
+SHELLS_DIR = "shells"  # built pages the functions fill in (forms re-rendered, receipts), see shells.py
 
 
 def build_site(content: ContentSet, out_dir: Path, config_file: Path, site_url: str | None = None) -> Path:
@@ -38,11 +40,22 @@ def build_site(content: ContentSet, out_dir: Path, config_file: Path, site_url: 
     finally:
         logger.removeHandler(warnings)
         mkdocs_hooks.preloaded = None
+    _write_shells(staging, out_dir / f".{SHELLS_DIR}.tmp")
     _replace(staging, out_dir / SITE_DIR)
+    _replace(out_dir / f".{SHELLS_DIR}.tmp", out_dir / SHELLS_DIR)
     registry_tmp = out_dir / f".{REGISTRY_FILE}.tmp"
     registry_tmp.write_text(Registry.from_content(content).to_json(), encoding="utf-8")
     registry_tmp.replace(out_dir / REGISTRY_FILE)
     return out_dir / SITE_DIR
+
+
+def _write_shells(site_dir: Path, target: Path) -> None:
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for name, html in mkdocs_hooks.shells.items():
+        (target / f"{name}.html").write_text(html, encoding="utf-8")
+    (target / f"{GENERIC_SHELL}.html").write_text(generic_shell((site_dir / "404.html").read_text(encoding="utf-8")),
+                                                  encoding="utf-8")
 
 
 class BuildError(Exception):

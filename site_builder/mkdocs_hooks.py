@@ -15,10 +15,14 @@ from .pages.document import render_document
 from .pages.feeds import news_feed
 from .pages.home import home_page, survey_pages
 from .pages.listings import listing_pages
+from .pages.public_forms import form_for_page, shell_name
 
 # `portal build` validates first and hands over the result here, so content is read only once.
 preloaded: ContentSet | None = None
 _content: ContentSet | None = None
+
+# Built pages that carry a form, by shell name: the functions re-render the form inside them.
+shells: dict[str, str] = {}
 
 # Source files that feed the build but are not pages of the site.
 _DATA_SUFFIXES = (".yaml", ".yml")
@@ -26,6 +30,7 @@ _DATA_SUFFIXES = (".yaml", ".yml")
 
 def on_config(config):
     global _content
+    shells.clear()
     docs_dir = Path(config["docs_dir"]).resolve()
     if preloaded is not None and preloaded.root.resolve() == docs_dir:
         _content = preloaded
@@ -57,3 +62,15 @@ def on_page_markdown(markdown: str, page, config, files):
     if doc is None or doc.kind.value == "news":
         return markdown
     return render_document(_content, doc)
+
+
+def on_page_content(html: str, page, config, files):
+    form = form_for_page(_content, page.file.src_uri)
+    return html if form is None else f"{html}\n{form}"
+
+
+def on_post_page(output: str, page, config):
+    name = shell_name(_content, page.file.src_uri)
+    if name is not None:
+        shells[name] = output
+    return output

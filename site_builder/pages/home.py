@@ -64,7 +64,11 @@ def survey_pages(content: ContentSet) -> list[Page]:
         unit = content.org[content.org.resolve(survey.unit)]
         lines = [f"# {esc(survey.title)}", "",
                  f'<p class="portal-meta">{state} · {cn_date(survey.opens)}至{cn_date(survey.closes)} · {esc(unit.organ)}</p>',
-                 "", esc(survey.description), "", "## 调查题目", "", "<ol>"]
+                 "", esc(survey.description), ""]
+        if state == "进行中":  # the form below lists the questions itself
+            pages.append(Page(f"surveys/{sid}.md", "\n".join(lines) + "\n"))
+            continue
+        lines += ["## 调查题目", "", "<ol>"]
         for q in survey.questions:
             extra = []
             if q.options:

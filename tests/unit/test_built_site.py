@@ -121,9 +121,11 @@ def test_the_registry_gives_functions_units_surveys_and_consultation_windows(bui
     assert (window["opens"], window["closes"], window["articles"]) == ("2026-05-01", "2026-06-30", ["第一条", "第二条"])
 
 
-def test_survey_pages_show_questions_and_conditions(built_fixture):
+def test_an_open_survey_page_carries_its_form_with_rules_and_conditions(built_fixture):
     html = article(page(built_fixture, "surveys/manyidu"))
-    assert "进行中" in html and "最多选 2 项" in html and "仅当第 1 题回答“党员”时作答" in html
+    assert "进行中" in html and 'action="/forms/surveys/manyidu/responses"' in html
+    assert "最多选 2 项" in html and "（第 1 题回答“党员”时回答本题）" in html
+    assert html.count('type="radio" name="answers.score"') == 5
 
 
 EXTERNAL = re.compile(r"""(?:src|href|action|url)\s*[=(]\s*["']?\s*(?:https?:)?//""", re.I)

@@ -1,0 +1,209 @@
+"""The forms of the site posted without JavaScript (application/x-www-form-urlencoded).
+
+Same models and services as the JSON API. On success: 303 to a receipt page. On any error: the
+page the form came from, re-rendered with what the person typed and each error next to its
+field, so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections.abc import Callable
+from http import HTTPStatus
+from pathlib import Path
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel, ValidationError
+
+from site_builder import forms, shells
+from site_builder.org import OrgTree
+
+from .. import config
+from ..domain.errors import ConflictError, DomainError, InvalidSubmission, NotFoundError, RateLimited
+from ..domain.petitions import PetitionIn
+from ..domain.submissions import CommentIn, FeedbackIn, Rating, SurveyResponseIn
+from ..formdata import derived_idempotency_key, flatten, parse_form
+from ..guard import client_ip
+from ..http import json_dumps, validation_errors
+from ..services import receipts
+from ..services import submissions as service
+from ..services.idempotency import IdempotentRequest
+from ..store.protocol import StoredResponse
+
+router = Router()
+_TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
+                         autoescape=select_autoescape(default=True))
+STATUS = {InvalidSubmission: HTTPStatus.UNPROCESSABLE_ENTITY, NotFoundError: HTTPStatus.NOT_FOUND,
+          ConflictError: HTTPStatus.CONFLICT, RateLimited: HTTPStatus.TOO_MANY_REQUESTS}
+
+
+def _build_dir() -> Path:
+    return Path(os.environ.get("PORTAL_BUILD_DIR", "build"))
+
+
+def _html(status: int, body: str, headers: dict | None = None) -> Response:
+    return Response(status_code=status, content_type="text/html; charset=utf-8", body=body,
+                    headers={"Cache-Control": "no-store", **(headers or {})})
+
+
+def _page(title: str, body_html: str) -> str:
+    return shells.fill(shells.load(_build_dir(), shells.GENERIC_SHELL), title, body_html)
+
+
+def _posted(list_fields: frozenset[str] = frozenset()) -> tuple[dict, dict, IdempotentRequest]:
+    event = router.current_event
+    body = event.decoded_body or ""
+    data, control = parse_form(body, list_fields)
+    key = control["idempotency_key"] or derived_idempotency_key(client_ip(event.raw_event), event.path, body)
+    return data, control, IdempotentRequest(f"POST {event.path}", key, body.encode())
+
+
+def _submit(shell: str, render_form: Callable[[forms.FormState], str], model: type[BaseModel],
+            submit: Callable, list_fields: frozenset[str] = frozenset()) -> Response:
+    """Validate, submit, and answer 303 → `then`; or re-render the form with the errors."""
+    data, control, idem = _posted(list_fields)
+    values = flatten(data)
+    try:
+        if control["website"]:
+            raise InvalidSubmission("请清空“请勿填写此项”一栏后再提交（该栏用于识别自动程序）")
+        return submit(model.model_validate(data), idem)
+    except ValidationError as exc:
+        status, errors, message = HTTPStatus.UNPROCESSABLE_ENTITY, validation_errors(exc.errors()), None
+    except DomainError as exc:
+        status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), HTTPStatus.BAD_REQUEST)
+        errors = {exc.field: exc.message} if exc.field else {}
+        message = exc.message
+    form_html = render_form(forms.FormState(values=values, errors=errors, message=message,
+                                            idempotency_key=control["idempotency_key"]))
+    return _html(status.value, forms.replace_form(shells.load(_build_dir(), shell), form_html))
+
+
+def _json_receipt(result: dict) -> StoredResponse:
+    return StoredResponse(201, json_dumps(result), {"Content-Type": "application/json"})
+
+
+def _see_other(location: str, cookie: str | None = None) -> Response:
+    headers = {"Location": location}
+    response = _html(HTTPStatus.SEE_OTHER.value, "", headers)
+    if cookie:
+        response.cookies.append(cookie)
+    return response
+
+
+def _receipt_cookie(token: str) -> str:
+    secure = "; Secure" if router.current_event.headers.get("x-forwarded-proto") == "https" else ""
+    return (f"{receipts.COOKIE}={token}; Path=/forms/receipt; Max-Age={int(receipts.LIFETIME.total_seconds())}; "
+            f"HttpOnly; SameSite=Strict{secure}")
+
+
+def error_page(status: HTTPStatus, message: str) -> str:
+    """A page for errors found before a form could be parsed (size, rate limit): go back, input kept."""
+    body = (f"<h1>未能提交</h1><p class=\"portal-warning\">{html.escape(message)}</p>"
+            "<p>请使用浏览器的“返回”按钮回到表单，已填写的内容仍在。</p>")
+    return _page("未能提交", body)
+
+
+@router.post("/forms/petition", include_in_schema=False)
+def petition_form():
+    ctx = config.context()
+
+    def submit(petition: PetitionIn, idem: IdempotentRequest):
+        stored = service.submit_petition(ctx, petition, _json_receipt, idem)
+        token = receipts.seal(json.loads(stored.body), ctx.secret_key, ctx.clock())
+        return _see_other("/forms/receipt", _receipt_cookie(token))
+
+    org = OrgTree(ctx.registry.units)
+    return _submit("petition", lambda state: forms.petition_form(org, state), PetitionIn, submit)
+
+
+@router.get("/forms/receipt", include_in_schema=False)
+def receipt_page():
+    ctx = config.context()
+    token = None
+    for cookie in router.current_event.cookies or []:
+        name, _, value = cookie.partition("=")
+        if name.strip() == receipts.COOKIE:
+            token = value.strip()
+    receipt = receipts.unseal(token, ctx.secret_key, ctx.clock()) if token else None
+    if receipt is None:
+        return _html(HTTPStatus.NOT_FOUND.value, _page("回执已失效", _TEMPLATES.get_template("receipt_expired.html").render()))
+    body = _TEMPLATES.get_template("receipt.html").render(receipt=receipt)
+    return _html(HTTPStatus.OK.value, _page("提交成功", body))
+
+
+THANKS = {"feedback": "感谢您的意见建议，我们会认真研究。", "comment": "感谢您对征求意见稿提出的意见。",
+          "survey": "感谢您参与本次网络调查。"}
+
+
+@router.get("/forms/thanks", include_in_schema=False)
+def thanks_page():
+    kind = router.current_event.raw_query_string
+    message = THANKS.get(kind, "提交成功。")
+    return _html(HTTPStatus.OK.value, _page("提交成功", _TEMPLATES.get_template("thanks.html").render(message=message)))
+
+
+@router.post("/forms/feedback", include_in_schema=False)
+def feedback_form():
+    ctx = config.context()
+
+    def submit(feedback: FeedbackIn, idem: IdempotentRequest):
+        service.submit_feedback(ctx, feedback, _json_receipt, idem)
+        return _see_other("/forms/thanks?feedback")
+
+    return _submit("feedback", forms.feedback_form, FeedbackIn, submit)
+
+
+@router.post("/forms/consultations/<consultation_id>/comments", include_in_schema=False)
+def comment_form(consultation_id: str):
+    ctx = config.context()
+    window = ctx.registry.consultations.get(consultation_id)
+    if window is None:
+        return _html(HTTPStatus.NOT_FOUND.value, _page("页面不存在", "<h1>没有这个征求意见稿</h1>"))
+
+    def submit(comment: CommentIn, idem: IdempotentRequest):
+        service.submit_comment(ctx, consultation_id, comment, _json_receipt, idem)
+        return _see_other("/forms/thanks?comment")
+
+    return _submit(f"consultation-{consultation_id}",
+                   lambda state: forms.comment_form(consultation_id, window.articles, state), CommentIn, submit)
+
+
+@router.post("/forms/surveys/<survey_id>/responses", include_in_schema=False)
+def survey_form(survey_id: str):
+    ctx = config.context()
+    survey = ctx.registry.surveys.get(survey_id)
+    if survey is None:
+        return _html(HTTPStatus.NOT_FOUND.value, _page("页面不存在", "<h1>没有这项调查</h1>"))
+    multiple = frozenset(f"answers.{q.id}" for q in survey.questions if q.type == "multiple")
+    org = OrgTree(ctx.registry.units)
+
+    def submit(response: SurveyResponseIn, idem: IdempotentRequest):
+        service.submit_survey_response(ctx, survey_id, response, _json_receipt, idem)
+        return _see_other("/forms/thanks?survey")
+
+    return _submit(f"survey-{survey_id}", lambda state: forms.survey_form(survey_id, survey, org, state),
+                   SurveyResponseIn, submit, multiple)
+
+
+@router.post("/forms/track", include_in_schema=False)
+def track_form():
+    ctx = config.context()
+    data, _, _ = _posted()
+    reference, code = str(data.get("reference", "")), str(data.get("query_code", ""))
+    values = {"reference": reference}
+    try:
+        if not reference or not code:
+            raise InvalidSubmission("请填写受理编号和查询码")
+        status = service.petition_status(ctx, reference, code)
+    except DomainError as exc:
+        state = forms.FormState(values=values, message=exc.message)
+        code_ = next((c for cls, c in STATUS.items() if isinstance(exc, cls)), HTTPStatus.BAD_REQUEST)
+        return _html(code_.value, forms.replace_form(shells.load(_build_dir(), "track"), forms.track_form(state)))
+    labels = {r.value: r.label for r in Rating}
+    panel = _TEMPLATES.get_template("status.html").render(status=status, rating_labels=labels)
+    page = forms.replace_form(shells.load(_build_dir(), "track"), panel)
+    return _html(HTTPStatus.OK.value, page)
