@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import random
@@ -50,7 +51,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "content"
-PORTAL_CONFIG = REPO / "mkdocs.yml"
+PORTAL_CONFIG = "mkdocs.yml"
+# What `portal build` runs from; copied into the work folder (see --no-snapshot) so that edits made
+# to the working tree while a long benchmark runs cannot change the code between two timed builds.
+CODE_PATHS = ["portal", "site_builder", "search_index", "functions", "mkdocs.yml"]
 # Copied from the fixture unchanged: what mkdocs.yml's nav and the generated pages need.
 FIXTURE_COPY = ["org", "about.md", "news/index.md", "petition", "feedback", "chronicle", "surveys"]
 
@@ -375,6 +379,28 @@ def write_baseline(content: Path, docs_dir: Path, site_dir: Path, search_lang: s
     return path
 
 
+def snapshot_code(target: Path) -> None:
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
+    for name in CODE_PATHS:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, target / name, ignore=ignore)
+        elif src.exists():
+            shutil.copy2(src, target / name)
+
+
+def source_hash(root: Path) -> str:
+    """Short fingerprint of the portal code a run used (the repo has no commits to name)."""
+    digest = hashlib.sha256()
+    for name in CODE_PATHS:
+        base = root / name
+        files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file()
+                                                      and "__pycache__" not in p.parts and p.suffix != ".pyc")
+        for path in files:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 # --- measuring ----------------------------------------------------------------------------------
 
 @dataclass
@@ -462,7 +488,8 @@ def run_timed(cmd: list[str], cwd: Path, env: dict) -> tuple[Timing, subprocess.
     return Timing(elapsed, cpu, others), proc
 
 
-def bench_size(n: int, args, bin_dir: Path, env: dict, search_lang: str, separator: str | None) -> dict:
+def bench_size(n: int, args, bin_dir: Path, env: dict, search_lang: str, separator: str | None,
+               code_dir: Path) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"build-bench-{n}-", dir=args.workdir))
     content, out = work / "content", work / "portal-out"
     plain_docs, plain_site = work / "plain" / "docs", work / "plain" / "site"
@@ -477,12 +504,12 @@ def bench_size(n: int, args, bin_dir: Path, env: dict, search_lang: str, separat
 
     today = args.today.isoformat()
     check_timing, proc = run_timed([str(bin_dir / "portal"), "check", "--content", str(content), "--today", today],
-                                   REPO, env)
+                                   code_dir, env)
     print(f"portal check：{proc.stdout.strip()}（{check_timing.wall:.1f} 秒）", flush=True)
 
     plain_config = write_baseline(content, plain_docs, plain_site, search_lang, separator)
     portal_cmd = [str(bin_dir / "portal"), "build", "--content", str(content), "--out", str(out),
-                  "--today", today, "--config", str(PORTAL_CONFIG)]
+                  "--today", today, "--config", str(code_dir / PORTAL_CONFIG)]
     plain_cmd = [str(bin_dir / "mkdocs"), "build", "-q", "-f", str(plain_config)]
 
     runs: dict[str, list[Timing]] = {"portal": [], "plain": []}
@@ -492,7 +519,7 @@ def bench_size(n: int, args, bin_dir: Path, env: dict, search_lang: str, separat
             shutil.rmtree(out if which == "portal" else plain_site, ignore_errors=True)
             busy = wait_until_idle(args.wait_idle, args.idle_threshold) if args.wait_idle > 0 else None
             cmd = portal_cmd if which == "portal" else plain_cmd
-            timing, _ = run_timed(cmd, REPO, env)
+            timing, _ = run_timed(cmd, code_dir, env)
             runs[which].append(timing)
             noisy = "  ← 其他进程占用 CPU，墙钟时间偏高" if timing.others > 0.25 * timing.wall else ""
             print(f"  第 {k + 1}/{args.repeat} 次 {which:6s} 墙钟 {timing.wall:7.1f} 秒  CPU {timing.cpu:7.1f} 秒  "
@@ -520,7 +547,7 @@ def bench_size(n: int, args, bin_dir: Path, env: dict, search_lang: str, separat
     }
     print_size(result)
     if args.profile and n == max(args.sizes):
-        profile_portal(portal_cmd, out, Path(args.profile), env, bin_dir)
+        profile_portal(portal_cmd, out, Path(args.profile), env, bin_dir, code_dir)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
         result["workdir"] = None
@@ -560,11 +587,11 @@ def print_size(r: dict) -> None:
     sys.stdout.flush()
 
 
-def profile_portal(portal_cmd: list[str], out: Path, prof: Path, env: dict, bin_dir: Path) -> None:
+def profile_portal(portal_cmd: list[str], out: Path, prof: Path, env: dict, bin_dir: Path, code_dir: Path) -> None:
     shutil.rmtree(out, ignore_errors=True)
     cmd = [str(bin_dir / "python"), "-m", "cProfile", "-o", str(prof), *portal_cmd]
     print(f"\n性能剖析（cProfile，不计时）：{prof}", flush=True)
-    run_timed(cmd, REPO, env)
+    run_timed(cmd, code_dir, env)
     import pstats
 
     stats = pstats.Stats(str(prof))
@@ -628,6 +655,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="before each timed build wait up to this long for other processes to go quiet (0: don't)")
     parser.add_argument("--idle-threshold", type=float, default=0.3, metavar="CORES",
                         help="'quiet' means other processes use fewer cores than this (default 0.3)")
+    parser.add_argument("--no-snapshot", dest="snapshot", action="store_false",
+                        help="build with the working tree as is instead of a copy taken at start")
     parser.add_argument("--search-lang", default="zh", help="lang of the baseline's search plugin (default zh)")
     parser.add_argument("--bin-dir", type=Path, default=None, help="folder with portal, mkdocs, python "
                         "(default: the repo's .venv/bin, else this interpreter's)")
@@ -661,10 +690,26 @@ def main(argv: list[str] | None = None) -> int:
     print(f"机器：{os.cpu_count()} 核，Python {sys.version.split()[0]}；工具目录 {bin_dir}；jieba "
           f"{'已安装' if has_jieba else '未安装'}；today={args.today}；seed={args.seed}；repeat={args.repeat}")
 
-    results = [bench_size(n, args, bin_dir, env, search_lang, separator) for n in sorted(args.sizes)]
+    code_dir, code_hash = REPO, source_hash(REPO)
+    if args.snapshot:
+        code_dir = Path(tempfile.mkdtemp(prefix="build-bench-code-", dir=args.workdir))
+        snapshot_code(code_dir)
+        code_hash = source_hash(code_dir)
+        env["PYTHONPATH"] = str(code_dir)  # ahead of the editable install's finder
+        probe = subprocess.run([str(bin_dir / "python"), "-c", "import site_builder, portal; print(site_builder.__file__)"],
+                               env=env, cwd=code_dir, capture_output=True, text=True)
+        if not probe.stdout.startswith(str(code_dir)):
+            sys.exit(f"快照未生效：site_builder 来自 {probe.stdout.strip() or probe.stderr.strip()}")
+    print(f"门户代码：{code_dir}（源码指纹 {code_hash}{'，快照' if args.snapshot else '，工作区'}）", flush=True)
+
+    try:
+        results = [bench_size(n, args, bin_dir, env, search_lang, separator, code_dir) for n in sorted(args.sizes)]
+    finally:
+        if args.snapshot and not args.keep:
+            shutil.rmtree(code_dir, ignore_errors=True)
     targets = report(results, note)
     if args.json:
-        payload = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        payload = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "code_hash": code_hash,
                    "jieba": has_jieba, "search_lang": search_lang, "note": note, "repeat": args.repeat,
                    "seed": args.seed, "today": args.today.isoformat(), "results": results,
                    "targets": [{"target": t, "met": ok, "value": v} for t, ok, v in targets]}

@@ -11,12 +11,13 @@ import pytest
 from test_search_api import build, site  # noqa: F401  (shared module fixtures)
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium")
 
 
 @pytest.fixture(scope="module")
 def page(site):  # noqa: F811
     from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "Chromium is installed by `make test` (scripts/system-deps.sh)"
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
