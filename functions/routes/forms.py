@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -146,11 +147,19 @@ def thanks_page():
     return _html(HTTPStatus.OK.value, _page("提交成功", _TEMPLATES.get_template("thanks.html").render(message=message)))
 
 
+def _page_from_referer() -> str | None:
+    referer = urlsplit(router.current_event.headers.get("referer") or "")
+    page = parse_qs(referer.query).get("page", [None])[0]
+    return page if page and page.startswith("/") and len(page) <= 300 and " " not in page else None
+
+
 @router.post("/forms/feedback", include_in_schema=False)
 def feedback_form():
     ctx = config.context()
 
     def submit(feedback: FeedbackIn, idem: IdempotentRequest):
+        if feedback.page is None:  # without JavaScript the page travels in the form page's own URL
+            feedback = feedback.model_copy(update={"page": _page_from_referer()})
         service.submit_feedback(ctx, feedback, _json_receipt, idem)
         return _see_other("/forms/thanks?feedback")
 

@@ -13,9 +13,9 @@ FORM = {"kind": "suggestion", "unit": "130123", "subject": "关于村级组织�
         "contact.name": "李四", "contact.mobile": "13912345678", "idempotency_key": "", "website": ""}
 
 
-def post_form(client, path: str, fields: dict | list, **kwargs):
+def post_form(client, path: str, fields: dict | list, headers: dict | None = None):
     return client.post(path, content=urlencode(fields, doseq=True),
-                       headers={"Content-Type": "application/x-www-form-urlencoded"}, **kwargs)
+                       headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
 
 
 def test_the_petition_page_has_a_form_that_posts_without_javascript(api):
@@ -124,3 +124,21 @@ def test_a_rate_limited_form_post_gets_a_readable_page(api, monkeypatch):
     response = post_form(client, "/forms/feedback", {"body": "第二条意见。"})
     assert response.status_code == 429 and "text/html" in response.headers["content-type"]
     assert "返回" in response.text and "秒后再试" in response.text
+
+
+def test_every_page_links_to_feedback_about_itself(api):
+    client, _, _ = api
+    html = client.get("/regulations/zuzhi-gongzuo-2015/").text
+    assert 'href="../../feedback/?page=/regulations/zuzhi-gongzuo-2015/"' in html
+    assert 'feedback/?page=/"' in client.get("/").text
+
+
+def test_feedback_without_javascript_takes_the_page_from_where_the_reader_came(api):
+    from functions.services.submissions import FEEDBACK
+
+    client, ctx, _ = api
+    response = post_form(client, "/forms/feedback", {"body": "这一页的链接失效了。"},
+                         headers={"Referer": "http://127.0.0.1/feedback/?page=/policies/rencai-2024/"})
+    assert response.status_code == 303
+    [record] = ctx.store.queue(FEEDBACK, "130000")[0]
+    assert record.data["page"] == "/policies/rencai-2024/"
