@@ -16,6 +16,7 @@ from site_builder.registry import Registry
 
 from functions.blobs.protocol import BlobStore
 from functions.domain import codes
+from functions.domain.cases import nearest_deadline
 from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError
 from functions.domain.petitions import PetitionIn, Stage, initial_case, public_status
 from functions.domain.submissions import CommentIn, FeedbackIn, RatingIn, ReviewRequestIn, SurveyResponseIn
@@ -95,7 +96,7 @@ def submit_petition(ctx: PortalContext, petition: PetitionIn, render: Render,
         query_code = codes.new_query_code()
         case = initial_case(petition, reference, codes.hash_query_code(query_code, ctx.secret_key), received)
         record = Record(PETITION, reference, case, received, unit=petition.unit,
-                        queue_sort=min(case["deadlines"].values()))
+                        queue_sort=nearest_deadline(case))
         receipt = {"reference": reference, "query_code": query_code, **public_status(case, ctx.unit_names)}
         return record, receipt
 
@@ -121,7 +122,7 @@ def _update_case(ctx: PortalContext, record: Record, data: dict, action: str, be
                        before=before, after=after)
     try:
         updated = ctx.store.update(Record(PETITION, record.key, data, record.created_at, record.unit,
-                                          record.version, record.queue_sort),
+                                          record.version, nearest_deadline(data)),
                                    expected_version=record.version, audit=audit)
     except VersionConflict:
         raise ConflictError("办理状态刚刚发生变化，请刷新后重试") from None
@@ -141,22 +142,24 @@ def rate_petition(ctx: PortalContext, reference: str, rating: RatingIn) -> dict:
 
 
 def request_review(ctx: PortalContext, reference: str, request: ReviewRequestIn) -> dict:
+    """复查 after a reply, then 复核 after the review's answer; each within its deadline."""
     record = _authorised_case(ctx, reference, request.query_code)
     data = dict(record.data)
-    if data["stage"] == Stage.review.value:
-        return public_status(data, ctx.unit_names)
-    reply = data.get("public_reply")
-    if data["stage"] != Stage.replied.value or not reply:
-        raise ConflictError("只有已答复的信访事项可以请求复查")
-    replied_on = dt.date.fromisoformat(reply["date"])
+    if data["stage"] in (Stage.review.value, Stage.re_review.value):
+        return public_status(data, ctx.unit_names)  # asked already: nothing changes
+    due = data.get("deadlines", {}).get(Limit.review_request.value)
+    if data["stage"] != Stage.replied.value or due is None:
+        raise ConflictError("只有已答复、且未用完复查复核的信访事项可以提出请求")
+    if ctx.today() > dt.date.fromisoformat(due):
+        raise ConflictError(f"请求复查（复核）的期限（至 {due}）已过")
+    second = data.get("review_count", 0) >= 1
+    stage, limit = (Stage.re_review, Limit.re_review) if second else (Stage.review, Limit.review)
     today = ctx.today()
-    if today > calendar_deadline(replied_on, Limit.review_request):
-        raise ConflictError(f"请求复查的期限（答复后 30 日，至 {calendar_deadline(replied_on, Limit.review_request)}）已过")
-    data["stage"] = Stage.review.value
-    data["review_request"] = {"reason": request.reason, "date": today.isoformat()}
-    data["deadlines"] = {**data["deadlines"], Limit.review.value: calendar_deadline(today, Limit.review).isoformat()}
-    return _update_case(ctx, record, data, "review_requested", {"stage": Stage.replied.value},
-                        {"stage": Stage.review.value})
+    data["stage"] = stage.value
+    data.setdefault("review_requests", []).append({"reason": request.reason, "date": today.isoformat()})
+    deadlines = {k: v for k, v in data["deadlines"].items() if k != Limit.review_request.value}
+    data["deadlines"] = {**deadlines, limit.value: calendar_deadline(today, limit).isoformat()}
+    return _update_case(ctx, record, data, "review_requested", {"stage": Stage.replied.value}, {"stage": stage.value})
 
 
 def submit_feedback(ctx: PortalContext, feedback: FeedbackIn, render: Render,

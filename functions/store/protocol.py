@@ -139,6 +139,14 @@ class Store(Protocol):
     def audit_trail(self, collection: str, key: str) -> list[AuditEvent]:
         """Audit events of one record, oldest first."""
 
+    def append_audit(self, event: AuditEvent) -> None:
+        """An audit event that goes with no record change: a reveal of masked contact data, an
+        export, a denied access, a failed login. Append-only like every audit event."""
+
+    def audit_log(self, unit: str, *, limit: int = 100, after: str | None = None) -> tuple[list[AuditEvent], str | None]:
+        """Every audit event whose `unit` is `unit` (record changes and appended events alike),
+        newest first; returns (page, next_token) with an opaque token, None on the last page."""
+
     def queue(self, collection: str, unit: str, *, limit: int = 50,
               after: str | None = None) -> tuple[list[Record], str | None]:
         """Records of one unit that have a queue_sort, ascending by it; returns (page, next_token).

@@ -16,7 +16,9 @@ from tests.integration.test_public_submissions import send_petition
 def reply(ctx, reference: str, day: str) -> None:
     """What a handler's reply does to the case (the review workspace will do this through its own actions)."""
     record = ctx.store.get(PETITION, reference)
-    data = {**record.data, "stage": "replied", "public_reply": {"text": "经核查，已责成整改。", "date": day}}
+    due = (dt.date.fromisoformat(day) + dt.timedelta(days=30)).isoformat()
+    data = {**record.data, "stage": "replied", "public_reply": {"text": "经核查，已责成整改。", "date": day},
+            "deadlines": {"review_request": due}}
     ctx.store.update(dataclasses.replace(record, data=data), expected_version=record.version,
                      audit=AuditEvent(PETITION, reference, ctx.clock(), actor="test", action="replied"))
 
