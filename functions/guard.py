@@ -65,8 +65,9 @@ def body_bytes(event: dict) -> bytes:
     return base64.b64decode(body) if event.get("isBase64Encoded") else body.encode("utf-8", "surrogatepass")
 
 
-def check_body(event: dict) -> tuple[HTTPStatus, str] | None:
-    """None if the body is acceptable, else the status and a Chinese message."""
+def check_body(event: dict, accept_forms: bool | None = None) -> tuple[HTTPStatus, str] | None:
+    """None if the body is acceptable, else the status and a Chinese message. HTML form bodies are
+    accepted where `accept_forms` (default: paths under /forms/)."""
     method = event.get("requestContext", {}).get("http", {}).get("method", "GET")
     if method not in WRITE_METHODS:
         return None
@@ -77,7 +78,9 @@ def check_body(event: dict) -> tuple[HTTPStatus, str] | None:
     limit = MAX_FORM_BYTES if is_form else MAX_JSON_BYTES
     if len(raw) > limit:
         return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"提交的内容过大（上限 {limit // 1024} KB），请精简后再提交"
-    if ctype != "application/json" and not (is_form and event.get("rawPath", "").startswith("/forms/")):
+    if accept_forms is None:
+        accept_forms = event.get("rawPath", "").startswith("/forms/")
+    if ctype != "application/json" and not (is_form and accept_forms):
         return HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "请以 JSON 格式提交（Content-Type: application/json）"
     try:
         raw.decode("utf-8")

@@ -13,6 +13,8 @@ from site_builder.loader import ContentError, ContentSet, load_content
 
 from site_builder import scaffold as templates
 
+from . import staff_cli
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="portal", description="电子党务门户：校验、构建和运行")
@@ -47,9 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--no-build", action="store_true", help="直接使用已有的 build/，不重新构建")
 
     sub.add_parser("openapi", help="输出公共接口的 OpenAPI 文档（提交为 docs/openapi.json）")
+    staff_cli.add_parsers(sub)
 
     args = parser.parse_args(argv)
-    return {"check": _check, "build": _build, "new": _new, "serve": _serve, "openapi": _openapi}[args.command](args)
+    commands = {"check": _check, "build": _build, "new": _new, "serve": _serve, "openapi": _openapi,
+                "staff": staff_cli.run, "consultation": staff_cli.run}
+    return commands[args.command](args)
 
 
 def _openapi(args) -> int:
@@ -112,8 +117,12 @@ def _new(args) -> int:
 def _serve(args) -> int:
     if not args.no_build and _build(args) != 0:
         return 1
+    from site_builder.registry import Registry
+
     from .server import serve
 
+    registry = Registry.load(args.out)
+    staff_cli.bootstrap_admin(next(u.code for u in registry.units if u.parent is None))
     serve(args.out, host=args.host, port=args.port)
     return 0
 

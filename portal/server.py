@@ -18,6 +18,7 @@ from functions.blobs.local import UPLOAD_PATH, PolicyError
 
 def create_app(build_dir: Path) -> Starlette:
     from functions.handlers import search as search_handler
+    from functions.handlers import review as review_handler
     from functions.handlers import submissions as submissions_handler
     from functions.local.asgi import LambdaShim
     from functions.routes.search import INDEX_ENV
@@ -28,6 +29,7 @@ def create_app(build_dir: Path) -> Starlette:
     os.environ.setdefault("PORTAL_BUILD_DIR", str(build_dir.resolve()))
     search = LambdaShim(search_handler.handler, name="search")
     submissions = LambdaShim(submissions_handler.handler, name="submissions")
+    review = LambdaShim(review_handler.handler, name="review")
     routes = [
         Route("/api/search", search),
         Route("/search/", search),
@@ -36,6 +38,7 @@ def create_app(build_dir: Path) -> Starlette:
         Route(UPLOAD_PATH, local_upload, methods=["POST"]),
         Mount("/api", submissions),
         Mount("/forms", submissions),
+        Mount("/review", review),
         Mount("/", StaticFiles(directory=build_dir / "site", html=True), name="site"),
     ]
     return Starlette(routes=routes)

@@ -220,7 +220,7 @@ def submit_survey_response(ctx: PortalContext, survey_id: str, response: SurveyR
         now = ctx.clock()
         key = str(uuid.uuid4())
         data = {"survey": survey_id, "answers": answers, "unit": response.unit, "received": now.isoformat()}
-        return Record(SURVEY_RESPONSE, key, data, now, unit=survey.unit), {"id": key}
+        return Record(SURVEY_RESPONSE, key, data, now, unit=survey.unit, queue_sort=now.isoformat()), {"id": key}
 
     return _insert_once(ctx, make, render, idem, unique=[UniqueClaim(f"survey:{survey_id}", token)],
                         counters=counters)

@@ -102,11 +102,49 @@ def check_collection(collection: str) -> None:
         raise ValueError(f"collection must be non-empty and contain no '#': {collection!r}")
 
 
+def check_event(event: AuditEvent) -> None:
+    """Validate an audit event on its own (append_audit): naive datetimes fail here, before any write."""
+    check_collection(event.collection)
+    to_iso(event.at)
+
+
 def check_audit(record: Record, audit: AuditEvent) -> None:
     check_collection(record.collection)
     if (audit.collection, audit.key) != (record.collection, record.key):
         raise ValueError("the audit event must be about the record being written")
-    to_iso(record.created_at), to_iso(audit.at)  # naive datetimes fail here, before any write
+    to_iso(record.created_at)
+    check_event(audit)
+
+
+def check_limit(limit: int) -> None:
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+
+
+def audit_position(at: dt.datetime, tiebreak: str) -> str:
+    """Where an event sits in the audit order: its `at`, then a tiebreak that grows with insertion.
+
+    Text order of positions is the audit order, as long as every tiebreak of one store has the same
+    width (SQLite: the zero-padded row id; DynamoDB: the insertion stamp). '#' sorts below every
+    character of both, and ISO text never contains one.
+    """
+    if not tiebreak or _POSITION_SEPARATOR in tiebreak:
+        raise ValueError(f"invalid audit tiebreak: {tiebreak!r}")
+    return f"{to_iso(at)}{_POSITION_SEPARATOR}{tiebreak}"
+
+
+def decode_audit_token(token: str) -> tuple[str, str]:
+    """(at as ISO text, tiebreak) of the last event of the previous audit_log page; ValueError else."""
+    position = decode_token(token)[0]
+    at, separator, tiebreak = position.partition(_POSITION_SEPARATOR)
+    if not separator or not tiebreak or _POSITION_SEPARATOR in tiebreak:
+        raise ValueError("invalid page token")
+    try:
+        if to_iso(from_iso(at)) != at:
+            raise ValueError("invalid page token")
+    except (ValueError, TypeError) as exc:
+        raise ValueError("invalid page token") from exc
+    return at, tiebreak
 
 
 def check_insert(record: Record, audit: AuditEvent, idempotency: IdempotencyClaim | None,

@@ -4,10 +4,15 @@ Item layout (PK / SK are strings; the SK kinds never overlap, so no PK prefix ca
 
     record       {collection}#{key}       R              + GSI1PK={collection}#{unit}, GSI1SK=position
     audit event  {collection}#{key}       A#{seq:012d}   seq = the record version it produced
+    appended     {collection}#{key}       E#{at ISO}#{stamp}   append_audit; the record need not exist
     idempotency  I#{key}                  I              expires (TTL, epoch s) + expires_at (ISO)
     unique claim U#{namespace}#{value}    U
     counter      C#{scope}                N#{name}       n (ADD)
     rate hits    H#{bucket}               W#{window ISO} n (ADD), expires (TTL)
+
+Every audit item (A# and E#) carries `at` and `stamp`, the insertion stamp (see _Stamps), and, when
+its unit is set, GSI2PK=AU#{unit}, GSI2SK={at ISO}#{stamp} for the `audit` index (audit_log). The
+audit order is (at, stamp) everywhere: audit_trail sorts a record's items by it, the index by GSI2SK.
 
 `data`, `before`, `after` and response headers are JSON *strings*, not maps: the low-level client
 would otherwise turn every number into Decimal and floats could not round-trip exactly; a string
@@ -20,6 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
+import threading
 import time
 from typing import Any
 
@@ -29,9 +36,13 @@ from botocore.exceptions import ClientError
 
 from functions.store import (
     RECORD_WHAT,
+    audit_position,
     check_audit,
     check_collection,
+    check_event,
     check_insert,
+    check_limit,
+    decode_audit_token,
     decode_token,
     dump_json,
     encode_token,
@@ -58,6 +69,7 @@ from functions.store.protocol import (
 
 CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
 QUEUE_INDEX = "queue"
+AUDIT_INDEX = "audit"
 # Cancellation reasons worth another try: another transaction held one of our items, or capacity.
 # botocore does not retry a cancelled transaction itself, because in general it cannot know.
 _RETRYABLE = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
@@ -80,6 +92,31 @@ def _record_pk(collection: str, key: str) -> str:
 def _audit_sk(seq: int) -> str:
     # Zero-padded so text order is numeric order.
     return f"A#{seq:012d}"
+
+
+class _Stamps:
+    """Insertion stamps: the tiebreak of the audit order, for events with the same `at`.
+
+    16 digits of this process's clock in microseconds, made strictly increasing within the process
+    (so events one process writes one after the other keep their order even within one microsecond
+    or when the clock steps back), then 64 random bits (so stamps of different processes never
+    collide). Across processes the order of two events with the same `at` is that of their
+    writers' clocks; DynamoDB offers no cheaper global sequence, and equal `at` values from
+    different requests hardly ever happen.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last = 0
+
+    def next(self) -> str:
+        with self._lock:
+            self._last = max(time.time_ns() // 1000, self._last + 1)
+            micros = self._last
+        return f"{micros:016d}{secrets.token_hex(8)}"
+
+
+_stamps = _Stamps()
 
 
 class DynamoStore:
@@ -105,8 +142,9 @@ class DynamoStore:
             labels.append(_IDEMPOTENCY)
         items.append(self._put(_record_item(record), "attribute_not_exists(PK)"))
         labels.append(RECORD_WHAT)
-        items.append(self._put(_audit_item(audit, record.version), "attribute_not_exists(PK)"))
-        labels.append(RECORD_WHAT)  # an audit event at seq 1 exists only if the record does
+        items.append(self._put(_audit_item(audit, _audit_sk(record.version)), "attribute_not_exists(PK)"))
+        # An event at seq 1 exists only if the record does (appended events have E# keys).
+        labels.append(RECORD_WHAT)
         for claim in unique:
             items.append(self._put({"PK": _s(f"U#{claim.namespace}#{claim.value}"), "SK": _s("U")},
                                    "attribute_not_exists(PK)"))
@@ -180,7 +218,7 @@ class DynamoStore:
                                                      "#queue_sort": "queue_sort"},
                         "ExpressionAttributeValues": values,
                         "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
-            self._put(_audit_item(audit, new_version), "attribute_not_exists(PK)"),
+            self._put(_audit_item(audit, _audit_sk(new_version)), "attribute_not_exists(PK)"),
         ]
         for attempt in range(_ATTEMPTS):
             reasons = self._transact(items)
@@ -211,15 +249,57 @@ class DynamoStore:
 
     def audit_trail(self, collection: str, key: str) -> list[AuditEvent]:
         check_collection(collection)
-        items = self._query_all(KeyConditionExpression="PK = :pk AND begins_with(SK, :a)",
-                                ExpressionAttributeValues={":pk": _s(_record_pk(collection, key)), ":a": _s("A#")})
+        # A# (record changes) and E# (appended) items in one query: "E$" sorts after every "E#…",
+        # and a record's partition holds no other SK between them (R sorts after both).
+        items = self._query_all(KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :e",
+                                ExpressionAttributeValues={":pk": _s(_record_pk(collection, key)),
+                                                           ":a": _s("A#"), ":e": _s("E$")})
+        # The A# keys are in version order, not in audit order: sort by (at, stamp). The sort is
+        # stable, so items written before stamps existed keep their version order among equal `at`.
+        items.sort(key=lambda item: (item["at"]["S"], item.get("stamp", {}).get("S", "")))
         return [_audit(item) for item in items]
+
+    def append_audit(self, event: AuditEvent) -> None:
+        check_event(event)
+        # No record is read or required (a failed login names an account that may not exist), and
+        # the key cannot meet an A# item. The condition only guards against a repeated stamp,
+        # which 64 random bits make practically impossible; a new stamp is then simply drawn.
+        for _ in range(_ATTEMPTS):
+            stamp = _stamps.next()
+            try:
+                self.client.put_item(TableName=self.table,
+                                     Item=_audit_item(event, f"E#{to_iso(event.at)}#{stamp}", stamp),
+                                     ConditionExpression="attribute_not_exists(PK)")
+                return
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                    raise
+        raise StoreError("append_audit kept drawing stamps that were taken")
+
+    def audit_log(self, unit: str, *, limit: int = 100,
+                  after: str | None = None) -> tuple[list[AuditEvent], str | None]:
+        check_limit(limit)
+        # GSI2SK positions are unique (they end with the stamp), so "GSI2SK < last position" resumes
+        # exactly, newest first; one extra item tells whether more exist (as in queue).
+        kwargs: dict[str, Any] = {
+            "TableName": self.table, "IndexName": AUDIT_INDEX, "KeyConditionExpression": "GSI2PK = :u",
+            "ExpressionAttributeValues": {":u": _s(f"AU#{unit}")}, "ScanIndexForward": False,
+        }
+        if after is not None:
+            at, stamp = decode_audit_token(after)
+            kwargs["KeyConditionExpression"] += " AND GSI2SK < :after"
+            kwargs["ExpressionAttributeValues"][":after"] = _s(f"{at}#{stamp}")
+        items = self._query_page(limit, kwargs)
+        page = [_audit(item) for item in items[:limit]]
+        if len(items) <= limit:
+            return page, None
+        last = items[limit - 1]
+        return page, encode_token(last["GSI2SK"]["S"], last["key"]["S"])
 
     def queue(self, collection: str, unit: str, *, limit: int = 50,
               after: str | None = None) -> tuple[list[Record], str | None]:
         check_collection(collection)
-        if limit < 1:
-            raise ValueError("limit must be at least 1")
+        check_limit(limit)
         # Positions are unique (they end with the key), so "GSI1SK > last position" resumes exactly;
         # no LastEvaluatedKey has to travel inside the token. One extra item tells whether more exist.
         kwargs: dict[str, Any] = {
@@ -229,13 +309,7 @@ class DynamoStore:
         if after is not None:
             kwargs["KeyConditionExpression"] += " AND GSI1SK > :after"
             kwargs["ExpressionAttributeValues"][":after"] = _s(decode_token(after)[0])
-        items: list[dict[str, Any]] = []
-        while len(items) <= limit:
-            response = self.client.query(Limit=limit + 1 - len(items), **kwargs)
-            items += response.get("Items", [])
-            if "LastEvaluatedKey" not in response:  # also set when a 1 MB page ended early
-                break
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        items = self._query_page(limit, kwargs)
         page = [_record(item) for item in items[:limit]]
         if len(items) <= limit:
             return page, None
@@ -288,6 +362,17 @@ class DynamoStore:
         response = self.client.get_item(TableName=self.table, Key={"PK": _s(pk), "SK": _s(sk)}, ConsistentRead=True)
         return response.get("Item")
 
+    def _query_page(self, limit: int, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
+        """Up to limit + 1 items of an index query (the extra one says whether another page exists)."""
+        items: list[dict[str, Any]] = []
+        while len(items) <= limit:
+            response = self.client.query(Limit=limit + 1 - len(items), **kwargs)
+            items += response.get("Items", [])
+            if "LastEvaluatedKey" not in response:  # also set when a 1 MB page ended early
+                break
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return items
+
     def _query_all(self, **kwargs: Any) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         kwargs.update(TableName=self.table, ConsistentRead=True)
@@ -327,13 +412,17 @@ def _record(item: dict[str, Any]) -> Record:
                   int(item["version"]["N"]), item["queue_sort"]["S"] if "queue_sort" in item else None)
 
 
-def _audit_item(audit: AuditEvent, seq: int) -> dict[str, Any]:
-    item = {"PK": _s(_record_pk(audit.collection, audit.key)), "SK": _s(_audit_sk(seq)),
+def _audit_item(audit: AuditEvent, sk: str, stamp: str | None = None) -> dict[str, Any]:
+    stamp = stamp if stamp is not None else _stamps.next()
+    item = {"PK": _s(_record_pk(audit.collection, audit.key)), "SK": _s(sk),
             "collection": _s(audit.collection), "key": _s(audit.key), "at": _s(to_iso(audit.at)),
-            "actor": _s(audit.actor), "action": _s(audit.action),
+            "stamp": _s(stamp), "actor": _s(audit.actor), "action": _s(audit.action),
             "before": _s(dump_json(audit.before)), "after": _s(dump_json(audit.after))}
     if audit.unit is not None:
         item["unit"] = _s(audit.unit)
+        # Sparse like the queue index: events without a unit are in no unit's audit_log.
+        item["GSI2PK"] = _s(f"AU#{audit.unit}")
+        item["GSI2SK"] = _s(audit_position(audit.at, stamp))
     return item
 
 

@@ -22,9 +22,13 @@ from pathlib import Path
 
 from functions.store import (
     RECORD_WHAT,
+    audit_position,
     check_audit,
     check_collection,
+    check_event,
     check_insert,
+    check_limit,
+    decode_audit_token,
     decode_token,
     dump_json,
     encode_token,
@@ -64,20 +68,25 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE INDEX IF NOT EXISTS records_queue ON records (collection, unit, queue_pos)
     WHERE queue_pos IS NOT NULL;
 
--- seq is the record version the event produced: it orders the trail by commit, not by the
--- caller's clock, and (collection, key, seq) cannot repeat because versions cannot.
+-- Audit order (audit_trail oldest first, audit_log newest first) is (at, id). id is the insertion
+-- order: AUTOINCREMENT never hands out a smaller id, and writes are serialised by BEGIN IMMEDIATE,
+-- so id order is commit order. seq is the record version a record change produced, NULL for an
+-- appended event (append_audit); the unique index keeps "one event per version" in the database.
 CREATE TABLE IF NOT EXISTS audit (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     collection TEXT NOT NULL,
     key        TEXT NOT NULL,
-    seq        INTEGER NOT NULL,
+    seq        INTEGER,
     at         TEXT NOT NULL,
     actor      TEXT NOT NULL,
     action     TEXT NOT NULL,
     unit       TEXT,
     before     TEXT NOT NULL,   -- JSON, 'null' when absent
-    after      TEXT NOT NULL,
-    PRIMARY KEY (collection, key, seq)
-) WITHOUT ROWID;
+    after      TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS audit_version ON audit (collection, key, seq) WHERE seq IS NOT NULL;
+CREATE INDEX IF NOT EXISTS audit_trail ON audit (collection, key, at, id);
+CREATE INDEX IF NOT EXISTS audit_log ON audit (unit, at, id) WHERE unit IS NOT NULL;
 -- The code has no UPDATE/DELETE on audit; the triggers make sure nothing else does either.
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
     BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
@@ -117,6 +126,24 @@ CREATE INDEX IF NOT EXISTS hits_expiry ON hits (expires_at);
 """
 
 _RECORD_COLUMNS = "collection, key, unit, created_at, version, queue_sort, data"
+_AUDIT_COLUMNS = "collection, key, at, actor, action, unit, before, after"
+# Width of the row id in an audit_log position, so that text order of positions is (at, id) order.
+_ID_WIDTH = 20
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements (trigger bodies contain ';', so a plain split would not do)."""
+    statements, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip() != ";":
+                statements.append(pending.strip())
+            pending = ""
+    return statements
+
+
+_SCHEMA_STATEMENTS = _statements(_SCHEMA)
 
 
 class _Connection(sqlite3.Connection):
@@ -140,8 +167,10 @@ class SqliteStore:
         conn = self._conn()
         # journal_mode is stored in the file, so setting it once is enough for every connection.
         conn.execute("PRAGMA journal_mode=WAL")
-        # In one write transaction so that two processes starting together cannot half-create it.
-        conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
+        # In one write transaction so that two processes starting together cannot half-create it
+        # (or both migrate it). Statement by statement: executescript would commit first.
+        with self._write() as c:
+            _create_schema(c)
 
     # -- connections and transactions -------------------------------------------------------
 
@@ -253,16 +282,39 @@ class SqliteStore:
     def audit_trail(self, collection: str, key: str) -> list[AuditEvent]:
         check_collection(collection)
         rows = self._conn().execute(
-            "SELECT collection, key, at, actor, action, unit, before, after FROM audit "
-            "WHERE collection = ? AND key = ? ORDER BY seq", (collection, key)).fetchall()
-        return [AuditEvent(c, k, from_iso(at), actor, action, unit, load_json(before), load_json(after))
-                for c, k, at, actor, action, unit, before, after in rows]
+            f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE collection = ? AND key = ? ORDER BY id",
+            (collection, key)).fetchall()
+        return [_audit(row) for row in rows]
+
+    def append_audit(self, event: AuditEvent) -> None:
+        check_event(event)
+        with self._write() as c:
+            # No record is read or required: a failed login names an account that may not exist.
+            self._append_audit(c, event, None)
+
+    def audit_log(self, unit: str, *, limit: int = 100,
+                  after: str | None = None) -> tuple[list[AuditEvent], str | None]:
+        check_limit(limit)
+        sql = f"SELECT {_AUDIT_COLUMNS}, id FROM audit WHERE unit = ?"
+        args: list[object] = [unit]
+        if after is not None:
+            at, tiebreak = decode_audit_token(after)
+            if not tiebreak.isdigit():
+                raise ValueError("invalid page token")
+            sql += " AND (at, id) < (?, ?)"
+            args += [at, int(tiebreak)]
+        # One row more than asked tells whether another page exists, so the last page has no token.
+        rows = self._conn().execute(sql + " ORDER BY at DESC, id DESC LIMIT ?", (*args, limit + 1)).fetchall()
+        page = [_audit(row[:-1]) for row in rows[:limit]]
+        if len(rows) <= limit:
+            return page, None
+        last = page[-1]
+        return page, encode_token(audit_position(last.at, f"{rows[limit - 1][-1]:0{_ID_WIDTH}d}"), last.key)
 
     def queue(self, collection: str, unit: str, *, limit: int = 50,
               after: str | None = None) -> tuple[list[Record], str | None]:
         check_collection(collection)
-        if limit < 1:
-            raise ValueError("limit must be at least 1")
+        check_limit(limit)
         start = decode_token(after)[0] if after is not None else ""
         # One row more than asked tells whether another page exists, so the last page has no token.
         rows = self._conn().execute(
@@ -287,9 +339,9 @@ class SqliteStore:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _append_audit(self, c: sqlite3.Connection, audit: AuditEvent, seq: int) -> None:
-        c.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  (audit.collection, audit.key, seq, to_iso(audit.at), audit.actor, audit.action,
+    def _append_audit(self, c: sqlite3.Connection, audit: AuditEvent, seq: int | None) -> None:
+        c.execute(f"INSERT INTO audit (seq, {_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  (seq, audit.collection, audit.key, to_iso(audit.at), audit.actor, audit.action,
                    audit.unit, dump_json(audit.before), dump_json(audit.after)))
 
     @staticmethod
@@ -306,3 +358,32 @@ class SqliteStore:
 def _record(row: tuple) -> Record:
     collection, key, unit, created_at, version, queue_sort, data = row
     return Record(collection, key, load_json(data), from_iso(created_at), unit, version, queue_sort)
+
+
+def _audit(row: tuple) -> AuditEvent:
+    collection, key, at, actor, action, unit, before, after = row
+    return AuditEvent(collection, key, from_iso(at), actor, action, unit, load_json(before), load_json(after))
+
+
+def _create_schema(c: sqlite3.Connection) -> None:
+    """Create the tables, or bring a database of the first layout up to date (inside one write).
+
+    The first layout keyed audit rows by (collection, key, seq) WITHOUT ROWID: no row id to give
+    the insertion order, and no room for events without a version. Its rows are copied into the
+    new table, ids assigned in (at, collection, key, seq) order: the insertion order across records
+    was never recorded, and within a record it was the version order, which this keeps for ties.
+    """
+    columns = {row[1] for row in c.execute("PRAGMA table_info(audit)")}
+    first_layout = bool(columns) and "id" not in columns
+    if first_layout:
+        # The triggers would follow the renamed table and keep their names, so the new table's
+        # CREATE TRIGGER IF NOT EXISTS would skip; DROP TABLE below fires no DELETE trigger anyway.
+        c.execute("DROP TRIGGER IF EXISTS audit_no_update")
+        c.execute("DROP TRIGGER IF EXISTS audit_no_delete")
+        c.execute("ALTER TABLE audit RENAME TO audit_first_layout")
+    for statement in _SCHEMA_STATEMENTS:
+        c.execute(statement)
+    if first_layout:
+        c.execute(f"INSERT INTO audit (seq, {_AUDIT_COLUMNS}) SELECT seq, {_AUDIT_COLUMNS} "
+                  "FROM audit_first_layout ORDER BY at, collection, key, seq")
+        c.execute("DROP TABLE audit_first_layout")

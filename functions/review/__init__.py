@@ -1,0 +1,1 @@
+"""Staff review workspace: pure building blocks (survey results, CSV export, adoption reports)."""

@@ -1,0 +1,163 @@
+"""What every review page shares: the session from the cookie, CSRF, rendering with security headers.
+
+Pages are server-rendered with Jinja2 (autoescape on) and carry no script at all, so the
+Content-Security-Policy forbids scripts outright. Text the public wrote goes through the `inert`
+filter, which also makes bidirectional control characters visible instead of letting them
+reorder the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+from aws_lambda_powertools.event_handler import Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from site_builder.org import OrgTree
+
+from .. import config
+from ..domain.access import Permission, allowed
+from ..domain.calendar import WorkingCalendar
+from ..services import accounts
+from ..services.accounts import Session
+from ..services.casework import Casework
+
+SESSION_COOKIE, SECURE_SESSION_COOKIE = "portal_session", "__Host-portal_session"
+LOGIN_CSRF_COOKIE = "portal_login_csrf"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+}
+NAV = (("/review/", "概况", Permission.view_cases), ("/review/cases", "信访事项", Permission.view_cases),
+       ("/review/opinions", "意见建议", Permission.view_opinions), ("/review/surveys", "网络调查", Permission.view_surveys),
+       ("/review/audit", "审计日志", Permission.read_audit_log), ("/review/staff", "人员管理", Permission.manage_staff))
+_BIDI = {c: f"[U+{ord(c):04X}]" for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"}
+
+
+def inert(value: object) -> Markup:
+    """Escape, and show bidi controls as visible marks so they cannot reorder what staff read."""
+    text = str(escape("" if value is None else value))
+    for ch, mark in _BIDI.items():
+        text = text.replace(ch, f'<span class="bidi">{mark}</span>')
+    return Markup(text)
+
+
+TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
+                        autoescape=select_autoescape(default=True))
+TEMPLATES.filters["inert"] = inert
+
+
+class LoginRequired(Exception):
+    """No live session: the handler answers with a redirect to the login page."""
+
+
+_casework: dict[int, Casework] = {}
+
+
+def casework() -> Casework:
+    ctx = config.context()
+    if id(ctx) not in _casework:
+        _casework.clear()
+        _casework[id(ctx)] = Casework(ctx, OrgTree(ctx.registry.units),
+                                      WorkingCalendar.from_registry(ctx.registry))
+    return _casework[id(ctx)]
+
+
+def is_https(event) -> bool:
+    return (event.headers.get("x-forwarded-proto") == "https") or bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+
+
+def cookie(event, name: str) -> str | None:
+    for item in event.cookies or []:
+        key, _, value = item.partition("=")
+        if key.strip() == name:
+            return value.strip()
+    return None
+
+
+def session_cookie(event, token: str, max_age: int | None = None) -> str:
+    name = SECURE_SESSION_COOKIE if is_https(event) else SESSION_COOKIE
+    secure = "; Secure" if is_https(event) else ""
+    age = f"; Max-Age={max_age}" if max_age is not None else ""
+    return f"{name}={token}; Path=/; HttpOnly; SameSite=Strict{secure}{age}"
+
+
+def current_session(event) -> Session:
+    token = cookie(event, SECURE_SESSION_COOKIE) or cookie(event, SESSION_COOKIE)
+    ctx = config.context()
+    session = accounts.session_for(ctx.store, token, ctx.clock())
+    if session is None:
+        raise LoginRequired()
+    return session
+
+
+def form(event) -> dict[str, str]:
+    return dict(parse_qsl(event.decoded_body or "", keep_blank_values=True, max_num_fields=50))
+
+
+def same_origin(event) -> bool:
+    """Browsers send Origin on POST; a different origin is a cross-site request (belt and braces)."""
+    origin = event.headers.get("origin")
+    if not origin:
+        return True
+    host = event.headers.get("host", "")
+    return origin.split("://", 1)[-1] == host
+
+
+def posted_by(event, permission: Permission | None = None) -> tuple[Session, dict[str, str]]:
+    """The session and the form of a POST, after the CSRF and origin checks."""
+    session = current_session(event)
+    data = form(event)
+    if not same_origin(event) or not accounts.csrf_ok(session, data.get("csrf")):
+        raise CsrfFailed()
+    if permission is not None and not allowed(session.staff.role, permission):
+        raise Forbidden()
+    return session, data
+
+
+class CsrfFailed(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    pass
+
+
+def page(template: str, session: Session | None, status: int = 200, headers: dict | None = None,
+         cookies: list[str] | None = None, **context) -> Response:
+    staff = session.staff if session else None
+    org = casework().org
+    nav = [(href, label, perm) for href, label, perm in NAV if staff and allowed(staff.role, perm)]
+    html = TEMPLATES.get_template(f"review/{template}").render(
+        staff=staff, csrf=session.csrf if session else "", nav=nav,
+        unit_name=org[staff.unit].name if staff and staff.unit in org else "", **context)
+    response = Response(status_code=status, content_type="text/html; charset=utf-8", body=html,
+                        headers={**SECURITY_HEADERS, **(headers or {})})
+    for item in cookies or []:
+        response.cookies.append(item)
+    return response
+
+
+def see_other(location: str, cookies: list[str] | None = None) -> Response:
+    response = Response(status_code=303, content_type="text/html; charset=utf-8", body="",
+                        headers={**SECURITY_HEADERS, "Location": location})
+    for item in cookies or []:
+        response.cookies.append(item)
+    return response
+
+
+def new_login_csrf() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def now() -> dt.datetime:
+    return config.context().clock()

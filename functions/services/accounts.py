@@ -1,0 +1,191 @@
+"""Staff accounts and their sessions.
+
+- Passwords: argon2id (argon2-cffi defaults). Unknown user and wrong password get the same answer
+  and take about as long (a dummy hash is verified for unknown users).
+- Sessions: a random token in an HttpOnly, SameSite=Strict cookie; only its SHA-256 is stored. A new
+  token at every login (rotation). Idle timeout 30 minutes, absolute 12 hours. Every account has a
+  `generation`: disabling it or resetting its password bumps the generation, which ends all of its
+  sessions at once; logout revokes the one session.
+- Throttling: login attempts are counted per account name and per client address.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from functions.domain.cases import Role
+from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError, RateLimited
+from functions.store.protocol import AlreadyExists, AuditEvent, CounterIncrement, Record, Store
+
+STAFF, SESSION = "staff", "session"
+IDLE = dt.timedelta(minutes=30)
+ABSOLUTE = dt.timedelta(hours=12)
+TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen at most once a minute
+LOGIN_LIMITS = (("account", 5, 900), ("client", 30, 900))  # attempts per window (seconds)
+MIN_PASSWORD = 12
+_HASHER = PasswordHasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified for unknown users so that they take as long as known ones (made once, lazily)."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
+
+
+@dataclass(frozen=True)
+class Staff:
+    username: str
+    name: str
+    unit: str
+    role: Role
+    disabled: bool = False
+    generation: int = 1
+
+
+@dataclass(frozen=True)
+class Session:
+    key: str          # sha256 of the token
+    staff: Staff
+    csrf: str
+    created: dt.datetime
+    last_seen: dt.datetime
+
+
+def _staff(record: Record) -> Staff:
+    d = record.data
+    return Staff(d["username"], d["name"], record.unit, Role(d["role"]), d.get("disabled", False), d.get("generation", 1))
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(12)  # 16 characters, 96 bits
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidSubmission(f"密码至少 {MIN_PASSWORD} 个字符", field="password")
+
+
+def _username(value: str) -> str:
+    value = value.strip().lower()
+    if not (3 <= len(value) <= 32 and value.replace("_", "").replace(".", "").isalnum() and value.isascii()):
+        raise InvalidSubmission("用户名为 3 至 32 位小写字母、数字、下划线或点", field="username")
+    return value
+
+
+def add_staff(store: Store, username: str, name: str, unit: str, role: Role, password: str, actor: str,
+              now: dt.datetime) -> Staff:
+    username = _username(username)
+    _check_password(password)
+    data = {"username": username, "name": name.strip(), "role": role.value, "password": _HASHER.hash(password),
+            "disabled": False, "generation": 1}
+    record = Record(STAFF, username, data, now, unit=unit, queue_sort=username)
+    audit = AuditEvent(STAFF, username, now, actor=actor, action="staff_added", unit=unit,
+                       after={"role": role.value, "unit": unit})
+    try:
+        store.insert(record, audit=audit, counters=(CounterIncrement("staff", "accounts"),))
+    except AlreadyExists:
+        raise ConflictError(f"用户名“{username}”已被使用") from None
+    return _staff(record)
+
+
+def get_staff(store: Store, username: str) -> Staff | None:
+    record = store.get(STAFF, username.strip().lower())
+    return _staff(record) if record else None
+
+
+def _change(store: Store, username: str, actor: str, now: dt.datetime, action: str, **changes) -> Staff:
+    record = store.get(STAFF, username)
+    if record is None:
+        raise NotFoundError(f"没有用户“{username}”")
+    data = {**record.data, **changes, "generation": record.data.get("generation", 1) + 1}
+    audit = AuditEvent(STAFF, username, now, actor=actor, action=action, unit=record.unit,
+                       before={"disabled": record.data.get("disabled", False)}, after={"disabled": data["disabled"]})
+    return _staff(store.update(dataclasses.replace(record, data=data), expected_version=record.version, audit=audit))
+
+
+def disable_staff(store: Store, username: str, actor: str, now: dt.datetime) -> Staff:
+    return _change(store, username, actor, now, "staff_disabled", disabled=True)
+
+
+def reset_password(store: Store, username: str, password: str, actor: str, now: dt.datetime) -> Staff:
+    _check_password(password)
+    return _change(store, username, actor, now, "password_reset", password=_HASHER.hash(password))
+
+
+def _throttle(store: Store, username: str, client: str, now: dt.datetime) -> None:
+    for name, limit, seconds in LOGIN_LIMITS:
+        who = hashlib.sha256(username.encode()).hexdigest()[:32] if name == "account" else client
+        start = int(now.timestamp()) // seconds * seconds
+        window = dt.datetime.fromtimestamp(start, dt.timezone.utc)
+        if store.hit(f"login|{name}|{who}", window, window + dt.timedelta(seconds=2 * seconds)) > limit:
+            raise RateLimited(f"登录尝试次数过多，请 {start + seconds - int(now.timestamp()) + 1} 秒后再试",
+                              retry_after=start + seconds - int(now.timestamp()) + 1)
+
+
+def login(store: Store, username: str, password: str, client: str, now: dt.datetime) -> tuple[str, Session]:
+    """A new session token (the cookie value) and the session; one message for every failure."""
+    username = username.strip().lower()[:64]
+    _throttle(store, username, client, now)
+    record = store.get(STAFF, username) if username else None
+    try:
+        _HASHER.verify(record.data["password"] if record else _dummy_hash(), password)
+        ok = record is not None and not record.data.get("disabled", False)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        store.append_audit(AuditEvent(STAFF, username or "-", now, actor="anonymous", action="login_failed",
+                                      unit=record.unit if record else None))
+        raise InvalidSubmission("用户名或密码不正确")
+    staff = _staff(record)
+    token = secrets.token_urlsafe(32)
+    key = hashlib.sha256(token.encode()).hexdigest()
+    data = {"username": staff.username, "generation": staff.generation, "csrf": secrets.token_urlsafe(32),
+            "created": now.isoformat(), "last_seen": now.isoformat(), "revoked": False}
+    store.insert(Record(SESSION, key, data, now, unit=staff.unit),
+                 audit=AuditEvent(SESSION, key, now, actor=staff.username, action="login", unit=staff.unit))
+    return token, Session(key, staff, data["csrf"], now, now)
+
+
+def session_for(store: Store, token: str | None, now: dt.datetime) -> Session | None:
+    """The live session behind a cookie value, or None (expired, revoked, account disabled)."""
+    if not token:
+        return None
+    key = hashlib.sha256(token.encode()).hexdigest()
+    record = store.get(SESSION, key)
+    if record is None or record.data.get("revoked"):
+        return None
+    created = dt.datetime.fromisoformat(record.data["created"])
+    last_seen = dt.datetime.fromisoformat(record.data["last_seen"])
+    if now - created > ABSOLUTE or now - last_seen > IDLE:
+        return None
+    staff = get_staff(store, record.data["username"])
+    if staff is None or staff.disabled or staff.generation != record.data["generation"]:
+        return None
+    if now - last_seen > TOUCH_EVERY:
+        data = {**record.data, "last_seen": now.isoformat()}
+        store.update(dataclasses.replace(record, data=data), expected_version=record.version,
+                     audit=AuditEvent(SESSION, key, now, actor=staff.username, action="session_touched"))
+        last_seen = now
+    return Session(key, staff, record.data["csrf"], created, last_seen)
+
+
+def logout(store: Store, session: Session, now: dt.datetime) -> None:
+    record = store.get(SESSION, session.key)
+    if record is not None and not record.data.get("revoked"):
+        store.update(dataclasses.replace(record, data={**record.data, "revoked": True}),
+                     expected_version=record.version,
+                     audit=AuditEvent(SESSION, session.key, now, actor=session.staff.username,
+                                      action="logout", unit=session.staff.unit))
+
+
+def csrf_ok(session: Session, sent: str | None) -> bool:
+    return bool(sent) and hmac.compare_digest(session.csrf, sent)
