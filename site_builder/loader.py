@@ -14,8 +14,8 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, ValidationError
 
 from .messages import chinese_message
-from .models import (FRONT_MATTER_MODELS, Chronicle, ChronicleEntry, Kind, NormativeDocument,
-                     PublishedDocument, Survey, Unit, Validity)
+from .models import (FRONT_MATTER_MODELS, CalendarDay, CalendarOverride, Chronicle, ChronicleEntry, Kind,
+                     NormativeDocument, PublishedDocument, Survey, Unit, Validity)
 from .checks import UNITS_FILE, check_cross_references, check_units, missing_unit
 from .org import OrgTree
 from .validity import derive_validity
@@ -27,6 +27,7 @@ KIND_FOLDERS = {"regulations": Kind.regulation, "policies": Kind.policy, "news/p
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Folder names taken by generated listing pages (regulations/level/…); not usable as file names.
 RESERVED_SLUGS = frozenset({"index", "level", "validity", "issuer", "year", "category", "rss"})
+CALENDAR_FILE = "calendar.yaml"  # optional working-day overrides, shipped to the functions in the registry
 
 
 @dataclass
@@ -74,6 +75,7 @@ class ContentSet:
     surveys: dict[str, Survey]
     survey_paths: dict[str, str]
     pages: list[str]  # other Markdown pages (section intros, about …), passed through untouched
+    calendar: list[CalendarDay] = field(default_factory=list)  # working-day overrides, by date
 
     def of_kind(self, kind: Kind) -> list[Document]:
         """Documents of one kind, newest first."""
@@ -136,7 +138,7 @@ def load_content(root: Path | str, today: dt.date | None = None) -> ContentSet:
     content = ContentSet(root=root, today=today, org=org, documents=documents,
                          chronicle=sorted(chronicle, key=lambda e: e.date, reverse=True),
                          surveys=surveys, survey_paths={k: v[0] for k, v in survey_lines.items()},
-                         pages=pages)
+                         pages=pages, calendar=_load_calendar(root, problems))
     problems.extend(check_cross_references(content, survey_lines))
     if problems:
         raise ContentError(problems)
@@ -201,6 +203,25 @@ def _load_document(root: Path, rel: str, kind: Kind, problems: list[Problem]) ->
         problems.append(Problem(rel, source.body_first_line, "正文", "正文不能为空"))
     return Document(kind=kind, path=rel, meta=meta, body=source.body,
                     body_first_line=source.body_first_line, lines=fm)
+
+
+def _load_calendar(root: Path, problems: list[Problem]) -> list[CalendarDay]:
+    path = root / CALENDAR_FILE
+    if not path.is_file():
+        return []
+    data = _load_yaml_model(path, CALENDAR_FILE, CalendarOverride, problems)
+    if data is None:
+        return []
+    model, lines = data
+    first_line: dict[dt.date, int] = {}
+    for i, entry in enumerate(model.entries):
+        line = lines.line_of(("entries", i, "date"))
+        if entry.date in first_line:
+            problems.append(Problem(CALENDAR_FILE, line, f"entries.{i}.date",
+                                    f"日期 {entry.date} 重复（第 {first_line[entry.date]} 行已录入）"))
+        else:
+            first_line[entry.date] = line
+    return sorted(model.entries, key=lambda e: e.date)
 
 
 def _load_yaml_model(path: Path, rel: str, model: type[BaseModel], problems: list[Problem]):

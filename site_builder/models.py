@@ -247,3 +247,19 @@ FRONT_MATTER_MODELS: dict[Kind, type[PublishedDocument]] = {
     Kind.news: News,
     Kind.consultation: Consultation,
 }
+
+
+# --- working-day calendar (content/calendar.yaml) ---------------------------------------------
+
+class CalendarDay(Strict):
+    """A day the editors mark working or non-working; it wins over the `holidays` package."""
+
+    date: dt.date
+    working: bool
+    note: NonEmpty  # why, e.g. the State Council notice it comes from
+
+
+class CalendarOverride(Strict):
+    """content/calendar.yaml (optional). Duplicate dates are reported by the loader, at their line."""
+
+    entries: list[CalendarDay] = Field(default_factory=list)

@@ -1,16 +1,16 @@
-"""build/registry.json: what the functions need from content (units, surveys, consultation windows),
-in the same models, so nothing at runtime parses Markdown."""
+"""build/registry.json: what the functions need from content (units, surveys, consultation windows,
+working-day calendar overrides), in the same models, so nothing at runtime parses Markdown."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .articles import article_ids
 from .loader import ContentSet
-from .models import Kind, Survey, Unit
+from .models import CalendarDay, Kind, Survey, Unit
 
 REGISTRY_FILE = "registry.json"
 
@@ -34,6 +34,7 @@ class Registry(BaseModel):
     units: list[Unit]
     surveys: dict[str, Survey]
     consultations: dict[str, ConsultationWindow]
+    calendar: list[CalendarDay] = Field(default_factory=list)  # content/calendar.yaml, sorted by date
 
     @classmethod
     def from_content(cls, content: ContentSet) -> Registry:
@@ -42,7 +43,7 @@ class Registry(BaseModel):
                                          closes=doc.meta.closes, url=doc.url, articles=article_ids(doc.body))
             for doc in content.of_kind(Kind.consultation)}
         return cls(built=content.today, units=list(content.org.units.values()), surveys=content.surveys,
-                   consultations=consultations)
+                   consultations=consultations, calendar=content.calendar)
 
     @classmethod
     def load(cls, build_dir: Path) -> Registry:

@@ -82,6 +82,48 @@ def test_records_without_a_queue_sort_stay_out_of_the_queue_index(dynamodb_clien
     assert raw(dynamodb_client, "petition#XF2", "R")["GSI1SK"] == {"S": "2026-03-10#XF2"}
 
 
+def audit_items(client: Any, pk: str) -> list[dict[str, Any]]:
+    (table,) = client.list_tables()["TableNames"]
+    return client.query(TableName=table, KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :e",
+                        ExpressionAttributeValues={":pk": {"S": pk}, ":a": {"S": "A#"}, ":e": {"S": "E$"}})["Items"]
+
+
+def test_audit_items_carry_the_audit_index_keys_only_when_they_have_a_unit(dynamodb_client, table_name):
+    store = DynamoStore(table_name, client=dynamodb_client)
+    store.insert(record(), audit=AuditEvent("petition", "XF1", T0, "public", "submit", "130100"))
+    store.append_audit(AuditEvent("petition", "XF1", T0, "staff-7", "reveal", "130100"))
+    store.append_audit(AuditEvent("petition", "XF1", T0, "anonymous", "access-denied"))
+
+    submit, reveal, denied = sorted(audit_items(dynamodb_client, "petition#XF1"), key=lambda i: i["stamp"]["S"])
+    assert submit["SK"] == {"S": "A#000000000001"}  # record changes keep their version key
+    assert reveal["SK"]["S"] == f"E#2026-03-01T08:30:00.250000+00:00#{reveal['stamp']['S']}"
+    for item in (submit, reveal):
+        assert item["GSI2PK"] == {"S": "AU#130100"}
+        assert item["GSI2SK"]["S"] == f"2026-03-01T08:30:00.250000+00:00#{item['stamp']['S']}"
+    assert "GSI2PK" not in denied and "GSI2SK" not in denied
+    assert "GSI2PK" not in raw(dynamodb_client, "petition#XF1", "R")
+
+
+def test_insertion_stamps_grow_within_a_process_even_when_the_clock_does_not(monkeypatch):
+    from functions.store import dynamodb
+
+    monkeypatch.setattr(dynamodb.time, "time_ns", lambda: 1_772_353_800_000_000_000)
+    stamps = dynamodb._Stamps()
+    drawn = [stamps.next() for _ in range(5)]
+    assert drawn == sorted(drawn) and len({s[:16] for s in drawn}) == 5 and all(len(s) == 32 for s in drawn)
+
+
+def test_items_written_before_insertion_stamps_keep_their_version_order(dynamodb_client, table_name):
+    store = DynamoStore(table_name, client=dynamodb_client)
+    store.insert(record(), audit=audit())
+    store.update(Record("petition", "XF1", {}, T0, "130100", 1), expected_version=1,
+                 audit=AuditEvent("petition", "XF1", T0, "staff-7", "assign"))
+    for item in audit_items(dynamodb_client, "petition#XF1"):  # as the first release wrote them
+        dynamodb_client.update_item(TableName=table_name, Key={"PK": item["PK"], "SK": item["SK"]},
+                                    UpdateExpression="REMOVE stamp")
+    assert [e.action for e in store.audit_trail("petition", "XF1")] == ["submit", "assign"]
+
+
 def test_a_transaction_that_collides_with_another_writer_is_tried_again(dynamodb_client, table_name):
     def collide_twice(n: int, _: Any) -> None:
         if n <= 2:

@@ -30,13 +30,67 @@ def test_the_database_uses_wal_and_syncs_every_commit(sqlite_store):
 
 def test_audit_events_cannot_be_changed_or_deleted_even_with_raw_sql(sqlite_store):
     insert(sqlite_store, "XF1")
+    sqlite_store.append_audit(AuditEvent("petition", "XF1", T0, "staff-7", "reveal", "130100"))
+    sqlite_store.append_audit(AuditEvent("staff", "nobody", T0, "anonymous", "login-failed"))
     conn = sqlite3.connect(sqlite_store.path)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        conn.execute("UPDATE audit SET actor = 'someone-else'")
+    for statement in ("UPDATE audit SET actor = 'someone-else'", "UPDATE audit SET at = '' WHERE seq IS NULL",
+                      "DELETE FROM audit", "DELETE FROM audit WHERE collection = 'staff'"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute(statement)
+    conn.close()
+    assert [e.actor for e in sqlite_store.audit_trail("petition", "XF1")] == ["public", "staff-7"]
+    assert [e.action for e in sqlite_store.audit_trail("staff", "nobody")] == ["login-failed"]
+
+
+def test_one_version_has_one_audit_event_even_with_raw_sql(sqlite_store):
+    insert(sqlite_store, "XF1")
+    conn = sqlite3.connect(sqlite_store.path)
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO audit (collection, key, seq, at, actor, action, before, after) "
+                     "VALUES ('petition', 'XF1', 1, '', 'x', 'forged', 'null', 'null')")
+    conn.close()
+
+
+# The audit table as the first release created it (rows keyed by version, no row id).
+_FIRST_LAYOUT = """
+CREATE TABLE audit (
+    collection TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL,
+    actor TEXT NOT NULL, action TEXT NOT NULL, unit TEXT, before TEXT NOT NULL, after TEXT NOT NULL,
+    PRIMARY KEY (collection, key, seq)
+) WITHOUT ROWID;
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+INSERT INTO audit VALUES ('petition', 'XF1', 1, '2026-03-01T08:30:00.000000+00:00', 'public', 'submit',
+                          '130100', 'null', '{"state":"new"}');
+INSERT INTO audit VALUES ('petition', 'XF1', 2, '2026-03-01T08:30:00.000000+00:00', 'staff-7', 'assign',
+                          '130100', '{"state":"new"}', '{"state":"assigned"}');
+INSERT INTO audit VALUES ('petition', 'XF2', 1, '2026-03-01T07:00:00.000000+00:00', 'public', 'submit',
+                          '130100', 'null', 'null');
+"""
+
+
+def test_a_database_of_the_first_layout_keeps_its_audit_events(tmp_path):
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_FIRST_LAYOUT)
+    conn.close()
+
+    store = SqliteStore(path)
+    store.append_audit(AuditEvent("petition", "XF1", T0, "staff-8", "reveal", "130100"))
+
+    assert [e.action for e in store.audit_trail("petition", "XF1")] == ["submit", "assign", "reveal"]
+    assert [(e.key, e.action) for e in store.audit_log("130100")[0]] == [
+        ("XF1", "reveal"), ("XF1", "assign"), ("XF1", "submit"), ("XF2", "submit")]
+    conn = sqlite3.connect(path)
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         conn.execute("DELETE FROM audit")
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit_first%'").fetchone() == (0,)
     conn.close()
-    assert [e.actor for e in sqlite_store.audit_trail("petition", "XF1")] == ["public"]
+    store.close()
+    SqliteStore(path).close()  # opening it again changes nothing
+    assert len(SqliteStore(path).audit_trail("petition", "XF1")) == 3
 
 
 def test_a_failure_halfway_through_an_insert_rolls_back_what_was_already_written(sqlite_store):

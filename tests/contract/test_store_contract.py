@@ -20,6 +20,7 @@ from functions.store import (
     StoredResponse,
     UniqueClaim,
     VersionConflict,
+    encode_token,
 )
 
 UTC = dt.timezone.utc
@@ -352,3 +353,133 @@ def test_ten_concurrent_inserts_with_one_idempotency_key_store_exactly_one_recor
     assert sorted(outcomes) == ["replayed"] * 9 + ["stored"]
     assert [store.get("petition", f"XF-{i}") is not None for i in range(10)].count(True) == 1
     assert store.counters("stats") == {"submitted": 1}
+
+
+# -- audit events without a record change, and the per-unit audit log ------------------------------
+
+def event(key: str, at: dt.datetime, action: str = "reveal", *, unit: str | None = "130100",
+          collection: str = "petition", actor: str = "staff-7") -> AuditEvent:
+    return AuditEvent(collection, key, at, actor, action, unit, None, {"field": "contact"})
+
+
+def test_appended_events_join_the_trail_in_time_order_with_the_record_changes(store):
+    record = add(store, petition())
+    changed, update = staff_update(record, {"state": "assigned"}, version=1, at=T0 + dt.timedelta(hours=2))
+    store.update(changed, expected_version=1, audit=update)
+    export = event(record.key, T0 + dt.timedelta(hours=3), "export")
+    reveal = event(record.key, T0 + dt.timedelta(hours=1))  # appended later, but happened earlier
+    for appended in (export, reveal):
+        store.append_audit(appended)
+
+    assert store.audit_trail("petition", record.key) == [submitted(record), reveal, update, export]
+    assert store.get("petition", record.key).version == 2  # an appended event changes no record
+
+
+def test_events_with_the_same_at_are_listed_in_the_order_they_were_written(store):
+    record = add(store, petition())  # submitted at T0
+    first = event(record.key, T0, "reveal")
+    store.append_audit(first)
+    changed, update = staff_update(record, {"state": "assigned"}, version=1, at=T0)
+    store.update(changed, expected_version=1, audit=update)
+    second = event(record.key, T0, "export")
+    store.append_audit(second)
+
+    assert store.audit_trail("petition", record.key) == [submitted(record), first, update, second]
+
+
+def test_an_event_for_a_record_that_does_not_exist_is_appended_and_never_collides(store):
+    failed_login = AuditEvent("staff", "no-such-user", T0, "anonymous", "login-failed", None, None, {"ip": "1.2.3.4"})
+
+    store.append_audit(failed_login)
+    store.append_audit(failed_login)  # the very same event twice: two events, neither overwritten
+
+    assert store.get("staff", "no-such-user") is None
+    assert store.audit_trail("staff", "no-such-user") == [failed_login, failed_login]
+    # The record can still be created under that key; its first event collides with nothing.
+    denied = event("XF2026-0001", T0 - dt.timedelta(minutes=5), "access-denied")
+    store.append_audit(denied)
+    record = add(store, petition())
+    assert store.audit_trail("petition", record.key) == [denied, submitted(record)]
+
+
+def test_an_appended_event_with_a_naive_datetime_or_a_bad_collection_is_refused(store):
+    with pytest.raises(ValueError):
+        store.append_audit(event("XF1", dt.datetime(2026, 3, 1, 8, 30)))
+    with pytest.raises(ValueError):
+        store.append_audit(event("XF1", T0, collection="a#b"))
+    assert store.audit_trail("petition", "XF1") == []
+    assert store.audit_log("130100") == ([], None)
+
+
+def test_concurrent_appends_to_one_record_are_all_kept(store):
+    start = threading.Barrier(10)
+
+    def append(i: int) -> None:
+        start.wait()
+        store.append_audit(event("XF1", T0 + dt.timedelta(seconds=i), f"reveal-{i}"))
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        list(pool.map(append, range(10)))
+
+    assert [e.action for e in store.audit_trail("petition", "XF1")] == [f"reveal-{i}" for i in range(10)]
+
+
+def test_the_audit_log_lists_one_units_events_newest_first(store):
+    record = add(store, petition(at=T0))                                         # 130100
+    other = add(store, petition("XF2026-0002", unit="130200", at=T0 + dt.timedelta(minutes=1)))
+    reveal = event(record.key, T0 + dt.timedelta(minutes=2))
+    store.append_audit(reveal)
+    store.append_audit(event(other.key, T0 + dt.timedelta(minutes=3), unit="130200"))
+    store.append_audit(event("someone", T0 + dt.timedelta(minutes=4), "login-failed", unit=None,
+                             collection="staff"))
+    # The record moves to 130200: the event belongs to the unit it names, so 130200's log.
+    moved, transfer = staff_update(record, {"state": "transferred"}, version=1,
+                                   at=T0 + dt.timedelta(minutes=5), unit="130200")
+    store.update(moved, expected_version=1, audit=transfer)
+    export = event(record.key, T0 + dt.timedelta(minutes=6), "export")
+    store.append_audit(export)
+    # Failed writes leave no event in any log.
+    with pytest.raises(AlreadyExists):
+        add(store, petition(data={"title": "重复"}, at=T0 + dt.timedelta(minutes=7)))
+    stale, lost = staff_update(record, {"state": "closed"}, version=1, at=T0 + dt.timedelta(minutes=8))
+    with pytest.raises(VersionConflict):
+        store.update(stale, expected_version=1, audit=lost)
+
+    assert store.audit_log("130100") == ([export, reveal, submitted(record)], None)
+    assert [(e.key, e.action) for e in store.audit_log("130200")[0]] == [
+        (record.key, "assign"), (other.key, "reveal"), (other.key, "submit")]
+    assert store.audit_log("139999") == ([], None)
+
+
+def test_the_audit_log_pages_through_with_next_token_until_there_is_none(store):
+    # Pairs of events share an `at`, so page boundaries fall inside ties as well.
+    expected = []
+    for i in range(8):
+        at = T0 + dt.timedelta(minutes=i // 2)
+        if i == 0:
+            expected.append(submitted(add(store, petition("XF-0", at=at))))
+        else:
+            expected.append(event(f"XF-{i % 3}", at, f"reveal-{i}"))
+            store.append_audit(expected[-1])
+    expected.reverse()  # newest first; within a tie, the later written first
+
+    for limit, pages in ((3, 3), (4, 2), (8, 1), (100, 1)):
+        seen, token, count = [], None, 0
+        while True:
+            page, token = store.audit_log("130100", limit=limit, after=token)
+            seen += page
+            count += 1
+            if token is None:
+                break
+            assert isinstance(token, str) and len(page) == limit
+        assert (seen, count) == (expected, pages), limit
+
+
+def test_a_bad_audit_log_token_or_limit_is_refused(store):
+    add(store, petition())
+    queue_token = encode_token("2026-03-10#XF1", "XF1")  # a token of another list
+    for token in ("not a token!", queue_token, encode_token("2026-03-01T08:30:00#1", "k")):
+        with pytest.raises(ValueError):
+            store.audit_log("130100", after=token)
+    with pytest.raises(ValueError):
+        store.audit_log("130100", limit=0)

@@ -11,7 +11,7 @@ def test_the_table_is_on_demand_encrypted_recoverable_and_expires_claims(templat
     assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert props["SSESpecification"] == {"SSEEnabled": True}
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expires", "Enabled": True}
-    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["queue"]
+    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["queue", "audit"]
 
 
 def test_the_table_and_bucket_survive_a_stack_deletion(template):
