@@ -25,7 +25,8 @@ from .accounts import Staff
 from .submissions import PETITION, PortalContext
 
 LOCK_FOR = dt.timedelta(minutes=15)
-CLOSED_SORT = "~"  # finished cases sort after every open deadline in the unit queues
+CLOSED_SORT = "~"
+OUT_OF_SCOPE = "（范围外）"  # stands for a case reference the reader of that log may not see  # finished cases sort after every open deadline in the unit queues
 
 
 class Calendar(Protocol):
@@ -69,7 +70,12 @@ class Casework:
         if record is None:
             raise NotFoundError("没有这个信访事项")
         if not self.in_scope(staff, record.unit):
-            self._audit_only(staff, record, "access_denied")
+            # The case's unit learns who tried; the intruder's unit learns that they tried, not what.
+            now = self.portal.clock()
+            self.portal.store.append_audit(AuditEvent(PETITION, record.key, now, actor=staff.username,
+                                                      action="access_denied", unit=record.unit))
+            self.portal.store.append_audit(AuditEvent(PETITION, OUT_OF_SCOPE, now, actor=staff.username,
+                                                      action="access_denied", unit=staff.unit))
             raise NotFoundError("没有这个信访事项")
         return record
 
@@ -163,7 +169,7 @@ class Casework:
 
     def _audit_only(self, staff: Staff, record: Record, action: str) -> None:
         self.portal.store.append_audit(AuditEvent(PETITION, record.key, self.portal.clock(), actor=staff.username,
-                                                  action=action, unit=staff.unit))
+                                                  action=action, unit=record.unit))
 
 
 def stage_label(record: Record) -> str:
