@@ -282,7 +282,7 @@ class SqliteStore:
     def audit_trail(self, collection: str, key: str) -> list[AuditEvent]:
         check_collection(collection)
         rows = self._conn().execute(
-            f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE collection = ? AND key = ? ORDER BY id",
+            f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE collection = ? AND key = ? ORDER BY at, id",
             (collection, key)).fetchall()
         return [_audit(row) for row in rows]
 
