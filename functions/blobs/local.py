@@ -13,6 +13,7 @@ from pathlib import Path
 from .protocol import PresignedUpload
 
 UPLOAD_PATH = "/api/uploads/local"
+DOWNLOAD_PATH = "/review/files"
 
 
 class PolicyError(ValueError):
@@ -68,3 +69,20 @@ class LocalBlobStore:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def download_url(self, key: str, expires_at: dt.datetime) -> str:
+        """Like an S3 presigned GET: the key, an expiry and a signature over both."""
+        expires = int(expires_at.timestamp())
+        signature = self._sign(f"GET|{key}|{expires}")
+        return f"{DOWNLOAD_PATH}/{key}?expires={expires}&signature={signature}"
+
+    def open_download(self, key: str, expires: str, signature: str, now: dt.datetime) -> bytes:
+        """The object's bytes if the link is genuine and unexpired; PolicyError otherwise."""
+        if not expires.isdigit() or not hmac.compare_digest(self._sign(f"GET|{key}|{expires}"), signature):
+            raise PolicyError("链接无效")
+        if now.timestamp() > int(expires):
+            raise PolicyError("链接已过期，请回到案件页面重新打开附件")
+        path = self._path(key)
+        if not path.is_file():
+            raise PolicyError("附件不存在")
+        return path.read_bytes()

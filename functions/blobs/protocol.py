@@ -37,6 +37,9 @@ class BlobStore(Protocol):
 
     def delete(self, key: str) -> None: ...
 
+    def download_url(self, key: str, expires_at: dt.datetime) -> str:
+        """A link that reads one object until `expires_at` (staff opening an attachment)."""
+
 
 def sniff_ok(content_type: str, first_bytes: bytes) -> bool:
     return any(first_bytes.startswith(magic) for magic in ALLOWED_TYPES.get(content_type, ()))

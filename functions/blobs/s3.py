@@ -36,3 +36,9 @@ class S3BlobStore:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def download_url(self, key: str, expires_at: dt.datetime) -> str:
+        seconds = max(1, int((expires_at - dt.datetime.now(dt.timezone.utc)).total_seconds()))
+        return self.client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key, "ResponseContentDisposition": "attachment"},
+            ExpiresIn=seconds)

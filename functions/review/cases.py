@@ -10,7 +10,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from .. import config
 from ..domain.access import Permission, allowed
 from ..domain.cases import ActionInput
-from ..domain.errors import ConflictError, DomainError, InvalidSubmission, RateLimited
+from ..blobs.protocol import INCOMING
+from ..domain.errors import ConflictError, DomainError, InvalidSubmission, NotFoundError, RateLimited
+from ..store.protocol import AuditEvent
 from ..domain.identity import mask
 from ..domain.petitions import PetitionKind, Stage
 from ..domain.time_limits import TIME_LIMITS, Limit
@@ -22,6 +24,7 @@ from . import web
 
 router = Router()
 VIEWS = (("all", "全部"), ("due_soon", "即将超期"), ("overdue", "已超期"), ("open", "未办结"), ("closed", "已办结"))
+ATTACHMENT_LINK_SECONDS = 300
 CONTACT_LABELS = (("name", "姓名"), ("mobile", "手机号码"), ("email", "电子邮箱"), ("id_number", "居民身份证号"))
 
 
@@ -196,3 +199,35 @@ def case_reveal(reference: str):
     contact = web.casework().reveal_contact(session.staff, reference)
     return render_case(session, reference, revealed=contact, message="查看完整联系方式已记入审计日志",
                        message_kind="info")
+
+
+@router.get("/review/cases/<reference>/attachments/<attachment>", include_in_schema=False)
+def case_attachment(reference: str, attachment: str):
+    """A short-lived link to one attachment of a case in scope; every opening is audited."""
+    session = web.current_session(router.current_event)
+    work = web.casework()
+    record = work.case(session.staff, reference)
+    if attachment not in record.data.get("attachments", []):
+        raise NotFoundError("没有这个附件")
+    work.portal.store.append_audit(AuditEvent("petition", reference, web.now(), actor=session.staff.username,
+                                              action="attachment_opened", unit=record.unit, after={"attachment": attachment}))
+    expires = web.now() + dt.timedelta(seconds=ATTACHMENT_LINK_SECONDS)
+    return web.see_other(work.portal.blobs.download_url(INCOMING + attachment, expires))
+
+
+@router.get("/review/files/incoming/<name>", include_in_schema=False)
+def local_file(name: str):
+    """Local stand-in for S3's presigned GET (the link itself is the permission, as on S3)."""
+    from ..blobs.local import LocalBlobStore, PolicyError
+
+    blobs = config.context().blobs
+    params = router.current_event.query_string_parameters or {}
+    if not isinstance(blobs, LocalBlobStore):
+        raise NotFoundError("没有这个附件")
+    try:
+        data = blobs.open_download(INCOMING + name, params.get("expires", ""), params.get("signature", ""), web.now())
+    except PolicyError as exc:
+        return web.page("message.html", None, status=403, title="无法打开附件", body=str(exc))
+    ctype = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}[name.rsplit(".", 1)[1]]
+    return Response(status_code=200, content_type=ctype, body=data,  # bytes: sent base64-encoded by Powertools
+                    headers={**web.SECURITY_HEADERS, "Content-Disposition": "attachment"})

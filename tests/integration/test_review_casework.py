@@ -216,3 +216,28 @@ def test_the_consultation_report_command_writes_markdown_for_editors(office, tmp
     report = (tmp_path / "reports" / "jiandu-banfa-adoption.md").read_text(encoding="utf-8")
     assert "建议增加监督条款" in report and "未处理" in report
     assert "赵六" not in report and "13800138000" not in report
+
+
+def test_attachments_open_through_short_lived_links_and_each_opening_is_audited(office):
+    app, ctx, clock, browser = office
+    from functions.services.uploads import UploadIn, start_upload
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x01" * 40
+    ticket = start_upload(ctx.blobs, UploadIn(filename="现场.png", content_type="image/png", size=len(png)), clock())
+    ctx.blobs.accept_upload(ticket["fields"], png, clock())
+    ref = new_case(Browser(app), attachments=[ticket["id"]])
+    handler = browser("city_handler")
+    link = handler.get(f"/review/cases/{ref}/attachments/{ticket['id']}")
+    assert link.status_code == 303
+    url = link.headers["location"]
+    assert "expires=" in url and "signature=" in url
+    opened = handler.get(url)
+    assert opened.status_code == 200 and opened.content == png and opened.headers["content-type"] == "image/png"
+    assert any(e.action == "attachment_opened" for e in ctx.store.audit_trail("petition", ref))
+    assert handler.get(url.replace("signature=", "signature=0")).status_code == 403
+    clock.now += __import__("datetime").timedelta(minutes=6)
+    assert Browser(app).get(url).status_code == 403  # the link has expired
+    outsider = Browser(app)
+    accounts.add_staff(ctx.store, "baoding_handler", "保定", "130600", Role.handler, PASSWORD, "test", ctx.clock())
+    outsider.login("baoding_handler")
+    assert outsider.get(f"/review/cases/{ref}/attachments/{ticket['id']}").status_code == 404
