@@ -28,11 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     p_check = sub.add_parser("check", help="校验 content/ 中的全部内容，不构建")
     content_args(p_check)
 
-    p_build = sub.add_parser("build", help="校验并构建静态网站和构建产物")
-    content_args(p_build)
-    p_build.add_argument("--out", type=Path, default=Path("build"), help="输出目录（默认 build/）")
-    p_build.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
-    p_build.add_argument("--site-url", default=None, help="网站的公开地址（用于 RSS 等绝对链接）")
+    def build_args(p: argparse.ArgumentParser) -> None:
+        content_args(p)
+        p.add_argument("--out", type=Path, default=Path("build"), help="输出目录（默认 build/）")
+        p.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
+        p.add_argument("--site-url", default=None, help="网站的公开地址（用于 RSS 等绝对链接）")
+
+    build_args(sub.add_parser("build", help="校验并构建静态网站和构建产物"))
 
     p_new = sub.add_parser("new", help="新建一篇带完整元数据的文件")
     p_new.add_argument("kind", choices=sorted(templates.KINDS), help="文件类型")
@@ -41,9 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     p_new.add_argument("--content", type=Path, default=Path("content"))
 
     p_serve = sub.add_parser("serve", help="构建并在本机运行门户")
-    content_args(p_serve)
-    p_serve.add_argument("--out", type=Path, default=Path("build"))
-    p_serve.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
+    build_args(p_serve)
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument("--port", type=int, default=8000)
     p_serve.add_argument("--no-build", action="store_true", help="直接使用已有的 build/，不重新构建")

@@ -1,0 +1,59 @@
+"""`portal serve` (what `make run` runs) in a real process: builds, creates the first admin with a
+password shown once, and serves the site, the API and the review workspace on 127.0.0.1."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import subprocess
+import sys
+import time
+
+import httpx
+
+from portal.staff_cli import bootstrap_admin
+from tests.conftest import FIXTURE_CONTENT, ROOT
+from tests.integration.conftest import free_port
+
+
+def test_portal_serve_runs_everything_on_one_port_and_prints_the_first_admin_once(tmp_path):
+    port = free_port()
+    env = {**os.environ, "PORTAL_STORE": f"sqlite:///{tmp_path / 'var' / 'portal.db'}",
+           "PORTAL_BUILD_DIR": str(tmp_path / "build"), "PORTAL_BLOBS": f"file:///{tmp_path / 'uploads'}"}
+    command = [sys.executable, "-m", "portal.cli", "serve", "--content", str(FIXTURE_CONTENT), "--out",
+               str(tmp_path / "build"), "--config", str(ROOT / "mkdocs.yml"), "--port", str(port), "--today", "2026-06-01"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(base + "/", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert server.poll() is None, server.stdout.read()
+            assert time.monotonic() < deadline, "portal serve did not start"
+            time.sleep(0.3)
+        assert httpx.get(base + "/review/login").status_code == 200
+        assert httpx.get(base + "/api/search?q=基层").status_code == 200
+        assert httpx.get(base + "/petition/").status_code == 200
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0]
+    password = re.search(r"初始密码（只显示这一次，请立即保存）：(\S+)", output).group(1)
+    assert len(password) >= 16
+    # A second start finds the admin and shows no password again.
+    os.environ["PORTAL_STORE"], saved = env["PORTAL_STORE"], os.environ.get("PORTAL_STORE")
+    try:
+        shown = io.StringIO()
+        with contextlib.redirect_stdout(shown):
+            bootstrap_admin("130000")
+        assert shown.getvalue() == ""
+    finally:
+        if saved is None:
+            os.environ.pop("PORTAL_STORE")
+        else:
+            os.environ["PORTAL_STORE"] = saved
