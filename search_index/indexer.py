@@ -9,6 +9,7 @@ from pathlib import Path
 
 from whoosh import index
 
+from site_builder.atomic import swap_in
 from site_builder.loader import ContentSet
 
 from .schema import make_schema, record
@@ -41,14 +42,7 @@ def build_index(content: ContentSet, out_dir: Path | str, site_dir: Path | str |
         from .page_shell import write_page_shell
 
         write_page_shell(Path(site_dir), staging / PAGE_FILE)
-    _swap(staging, out_dir)
+    swap_in(staging, out_dir)
     return out_dir
 
 
-def _swap(new: Path, target: Path) -> None:
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)

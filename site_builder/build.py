@@ -12,6 +12,7 @@ from mkdocs.config import load_config
 
 from . import mkdocs_hooks
 from .loader import ContentSet
+from .atomic import swap_in
 from .registry import REGISTRY_FILE, Registry
 from .shells import GENERIC_SHELL, generic_shell
 
@@ -41,8 +42,8 @@ def build_site(content: ContentSet, out_dir: Path, config_file: Path, site_url: 
         logger.removeHandler(warnings)
         mkdocs_hooks.preloaded = None
     _write_shells(staging, out_dir / f".{SHELLS_DIR}.tmp")
-    _replace(staging, out_dir / SITE_DIR)
-    _replace(out_dir / f".{SHELLS_DIR}.tmp", out_dir / SHELLS_DIR)
+    swap_in(staging, out_dir / SITE_DIR)
+    swap_in(out_dir / f".{SHELLS_DIR}.tmp", out_dir / SHELLS_DIR)
     registry_tmp = out_dir / f".{REGISTRY_FILE}.tmp"
     registry_tmp.write_text(Registry.from_content(content).to_json(), encoding="utf-8")
     registry_tmp.replace(out_dir / REGISTRY_FILE)
@@ -75,10 +76,3 @@ class _WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _replace(new: Path, target: Path) -> None:
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
