@@ -147,7 +147,6 @@ def fts5(content: ContentSet, path: Path) -> tuple[sqlite3.Connection, float]:
 
 
 def fts5_query(db: sqlite3.Connection, params: dict) -> list:
-    from site_builder.models import normalize_doc_number
 
     q = params.get("q", "")
     if q.startswith('"'):
