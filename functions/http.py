@@ -8,6 +8,7 @@ message; nothing a caller sends should produce a 5xx.
 from __future__ import annotations
 
 import json
+import logging
 from http import HTTPStatus
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
@@ -67,6 +68,10 @@ def error_response(status: HTTPStatus, message: str, errors: dict[str, str] | No
     if errors:
         body["errors"] = errors
     return Response(status_code=status.value, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+# At DEBUG the resolver logs each route's arguments (personal data); never let it go below INFO.
+logging.getLogger("aws_lambda_powertools.event_handler").setLevel(logging.INFO)
 
 
 def make_resolver() -> APIGatewayHttpResolver:

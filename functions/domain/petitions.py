@@ -50,9 +50,15 @@ STAGE_LABELS = {Stage.registered: "已登记", Stage.accepted: "已受理", Stag
 
 
 class PublicInput(BaseModel):
-    """Anything the public sends: unknown fields are refused with a clear message, not ignored."""
+    """Anything the public sends: unknown fields are refused with a clear message, not ignored.
+
+    Its repr shows field names only: libraries log arguments at debug level, and these hold
+    names, mobile numbers and ID numbers that must never reach a log."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+    def __repr_args__(self):
+        return [(name, "…") for name in type(self).model_fields]
 
 
 class Contact(PublicInput):
