@@ -88,18 +88,17 @@ def _build(args) -> int:
     content = _load(args)
     if content is None:
         return 1
-    from site_builder.build import BuildError, build_site  # MkDocs is imported only when building
+    from site_builder.build import BuildError  # MkDocs is imported only when building
+
+    from .build import build_all
 
     try:
-        site = build_site(content, args.out, args.config, site_url=args.site_url)
+        site = build_all(content, args.out, args.config, site_url=args.site_url)
     except BuildError as exc:
         for message in exc.messages:
             print(message, file=sys.stderr)
         print("构建失败，已保留上一次的构建结果。", file=sys.stderr)
         return 1
-    from search_index.indexer import build_index  # same validated content, no second parser
-
-    build_index(content, args.out / "search-index", site_dir=site)
     print(f"构建完成：{site}（{time.perf_counter() - started:.1f} 秒）")
     return 0
 

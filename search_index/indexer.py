@@ -24,7 +24,18 @@ def build_index(content: ContentSet, out_dir: Path | str, site_dir: Path | str |
     `site_dir` (the built site) supplies the page shell for the server-rendered /search/ page.
     """
     out_dir = Path(out_dir)
-    staging = out_dir.with_name(f".{out_dir.name}.tmp")
+    staging = staging_dir(out_dir)
+    write_index(content, staging)
+    finish_index(staging, out_dir, site_dir)
+    return out_dir
+
+
+def staging_dir(out_dir: Path) -> Path:
+    return out_dir.with_name(f".{out_dir.name}.tmp")
+
+
+def write_index(content: ContentSet, staging: Path) -> None:
+    """The slow part (it can run in another process while the site is built): index into `staging`."""
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     ix = index.create_in(str(staging), make_schema())
@@ -38,11 +49,12 @@ def build_index(content: ContentSet, out_dir: Path | str, site_dir: Path | str |
              for code, u in content.org.units.items()}
     meta = {"documents": len(content.documents), "today": content.today.isoformat(), "units": units}
     (staging / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+def finish_index(staging: Path, out_dir: Path, site_dir: Path | str | None) -> None:
+    """Add the page shell from the built site and swap the finished index in."""
     if site_dir is not None:
         from .page_shell import write_page_shell
 
         write_page_shell(Path(site_dir), staging / PAGE_FILE)
     swap_in(staging, out_dir)
-    return out_dir
-
-

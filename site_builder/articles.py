@@ -15,15 +15,20 @@ def article_ids(body: str) -> list[str]:
     return ARTICLE_START.findall(body)
 
 
-def anchor_articles(body: str) -> str:
-    """Give each article paragraph an id anchor and a self-link on its label."""
+_ARTICLE_PARAGRAPH = re.compile(rf"<p>(第[{_NUMERAL}]+条)[ \u3000]+")
+
+
+def anchor_articles(html: str) -> str:
+    """Give each article paragraph of rendered HTML an id anchor and a self-link on its label.
+
+    Done on the HTML (not the Markdown) so Markdown never has to parse raw HTML on these pages."""
 
     def replace(match: re.Match) -> str:
         label = match.group(1)
-        return (f'<a id="{label}" class="article-anchor" href="#{label}" title="本条链接">'
+        return (f'<p><a id="{label}" class="article-anchor" href="#{label}" title="本条链接">'
                 f"<strong>{label}</strong></a>\u3000")
 
-    return ARTICLE_START.sub(replace, body)
+    return _ARTICLE_PARAGRAPH.sub(replace, html)
 
 
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}

@@ -11,7 +11,7 @@ from mkdocs.structure.files import File, Files
 
 from .build_context import today_from_env
 from .loader import ContentError, ContentSet, load_content
-from .pages.document import render_document
+from .pages.document import decorate_document
 from .pages.feeds import news_feed
 from .pages.home import home_page, survey_pages
 from .pages.listings import listing_pages
@@ -57,14 +57,10 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
-def on_page_markdown(markdown: str, page, config, files):
-    doc = _content.documents.get(page.file.src_uri)
-    if doc is None or doc.kind.value == "news":
-        return markdown
-    return render_document(_content, doc)
-
-
 def on_page_content(html: str, page, config, files):
+    doc = _content.documents.get(page.file.src_uri)
+    if doc is not None and doc.kind.value != "news":
+        html = decorate_document(_content, doc, html)
     form = form_for_page(_content, page.file.src_uri)
     return html if form is None else f"{html}\n{form}"
 

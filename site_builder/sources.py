@@ -24,14 +24,22 @@ class Problem:
         return f"{self.path}:{self.line}: {self.field}: {self.message}"
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader without implicit timestamps (Pydantic parses dates and reports bad ones)."""
-
-
-_Loader.yaml_implicit_resolvers = {
+_NO_TIMESTAMPS = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without implicit timestamps (Pydantic parses dates and reports bad ones)."""
+
+    yaml_implicit_resolvers = _NO_TIMESTAMPS
+
+
+# Parsing is the slow part of YAML: use libyaml's parser when PyYAML was built with it (the
+# wheels are), with the same resolvers; node marks carry the same line numbers.
+_Composer = type("_Composer", (yaml.CSafeLoader,), {"yaml_implicit_resolvers": _NO_TIMESTAMPS}) \
+    if getattr(yaml, "__with_libyaml__", False) else _Loader
 
 
 @dataclass
@@ -61,7 +69,10 @@ class YamlError(ValueError):
 def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
     """Parse YAML text; `line_offset` is added to every line (front matter starts below `---`)."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        try:
+            node = yaml.compose(text, Loader=_Composer)
+        except yaml.YAMLError:  # rare: let the Python parser say where, as it names the line editors expect
+            node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 1 if mark else 1) + line_offset

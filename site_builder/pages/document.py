@@ -3,22 +3,28 @@ article anchors. The editor's Markdown stays as written."""
 
 from __future__ import annotations
 
+import posixpath
+
 from ..articles import anchor_articles
 from ..loader import ContentSet, Document
 from ..models import Consultation, NormativeDocument, Regulation
-from .common import cn_date, esc, link, md_text, validity_badge
+from .common import cn_date, esc, validity_badge
 from .listings import consultation_state
 
 
-def render_document(content: ContentSet, doc: Document) -> str:
-    """The Markdown MkDocs renders for `doc`: header blocks, then the body with article anchors."""
+ANCHORED_KINDS = ("regulation", "policy", "consultation")
+
+
+def decorate_document(content: ContentSet, doc: Document, body_html: str) -> str:
+    """The page body MkDocs rendered, with the header blocks before it and article anchors in it."""
     head = []
     if isinstance(doc.meta, NormativeDocument):
         head += [_metadata_table(content, doc), _version_history(content, doc)]
     elif isinstance(doc.meta, Consultation):
         head.append(_consultation_notice(content, doc))
-    body = anchor_articles(doc.body) if doc.kind.value in ("regulation", "policy", "consultation") else doc.body
-    return "\n\n".join(part for part in head if part) + "\n\n" + body
+    if doc.kind.value in ANCHORED_KINDS:
+        body_html = anchor_articles(body_html)
+    return "\n".join(part for part in head if part) + "\n" + body_html
 
 
 def _metadata_table(content: ContentSet, doc: Document) -> str:
@@ -39,15 +45,16 @@ def _version_history(content: ContentSet, doc: Document) -> str:
     meta: NormativeDocument = doc.meta
     groups = [("本文件修改了", meta.amends), ("本文件废止了", meta.repeals),
               ("本文件被以下文件修改", doc.amended_by), ("本文件被以下文件废止", doc.repealed_by)]
-    lines = []
+    items = []
     for heading, paths in groups:
         for path in paths:
             other = content.documents[path.lstrip("/")]
-            lines.append(f"- {heading}：[{md_text(other.meta.title)}]({link(doc.path, other.path)})"
-                         f"（{cn_date(other.meta.effective)}施行）{validity_badge(other.validity)}")
-    if not lines:
+            href = posixpath.relpath(other.url, doc.url) + "/"  # both are directory URLs
+            items.append(f'<li>{heading}：<a href="{esc(href)}">{esc(other.meta.title)}</a>'
+                         f"（{cn_date(other.meta.effective)}施行）{validity_badge(other.validity)}</li>")
+    if not items:
         return ""
-    return '<div class="portal-history" markdown>\n\n**版本沿革**\n\n' + "\n".join(lines) + "\n\n</div>"
+    return '<div class="portal-history">\n<p><strong>版本沿革</strong></p>\n<ul>\n' + "\n".join(items) + "\n</ul>\n</div>"
 
 
 def _consultation_notice(content: ContentSet, doc: Document) -> str:
