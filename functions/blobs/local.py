@@ -60,6 +60,11 @@ class LocalBlobStore:
         tmp.replace(path)
         return terms["key"]
 
+    def move(self, key: str, new_key: str) -> None:
+        target = self._path(new_key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._path(key).replace(target)
+
     def head(self, key: str, length: int = 16) -> tuple[int, bytes] | None:
         path = self._path(key)
         if not path.is_file():

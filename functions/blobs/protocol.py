@@ -15,7 +15,8 @@ ALLOWED_TYPES = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
 }
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-INCOMING = "incoming/"
+INCOMING = "incoming/"      # uploads wait here; the bucket expires what is left after a day
+ATTACHMENTS = "attachments/"  # attachments of stored petitions, kept
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class BlobStore(Protocol):
         """(size, first `length` bytes) of a stored object, or None if absent."""
 
     def delete(self, key: str) -> None: ...
+
+    def move(self, key: str, new_key: str) -> None:
+        """Move an object (uploads leave the expiring incoming/ prefix once their petition is kept)."""
 
     def download_url(self, key: str, expires_at: dt.datetime) -> str:
         """A link that reads one object until `expires_at` (staff opening an attachment)."""

@@ -42,3 +42,8 @@ class S3BlobStore:
         return self.client.generate_presigned_url(
             "get_object", Params={"Bucket": self.bucket, "Key": key, "ResponseContentDisposition": "attachment"},
             ExpiresIn=seconds)
+
+    def move(self, key: str, new_key: str) -> None:
+        self.client.copy_object(Bucket=self.bucket, Key=new_key, CopySource={"Bucket": self.bucket, "Key": key},
+                                MetadataDirective="COPY")
+        self.client.delete_object(Bucket=self.bucket, Key=key)

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from .. import config
 from ..domain.access import Permission, allowed
 from ..domain.cases import ActionInput
-from ..blobs.protocol import INCOMING
+from ..blobs.protocol import ATTACHMENTS
 from ..domain.errors import ConflictError, DomainError, InvalidSubmission, NotFoundError, RateLimited
 from ..store.protocol import AuditEvent
 from ..domain.identity import mask
@@ -212,10 +212,10 @@ def case_attachment(reference: str, attachment: str):
     work.portal.store.append_audit(AuditEvent("petition", reference, web.now(), actor=session.staff.username,
                                               action="attachment_opened", unit=record.unit, after={"attachment": attachment}))
     expires = web.now() + dt.timedelta(seconds=ATTACHMENT_LINK_SECONDS)
-    return web.see_other(work.portal.blobs.download_url(INCOMING + attachment, expires))
+    return web.see_other(work.portal.blobs.download_url(ATTACHMENTS + attachment, expires))
 
 
-@router.get("/review/files/incoming/<name>", include_in_schema=False)
+@router.get("/review/files/attachments/<name>", include_in_schema=False)
 def local_file(name: str):
     """Local stand-in for S3's presigned GET (the link itself is the permission, as on S3)."""
     from ..blobs.local import LocalBlobStore, PolicyError
@@ -225,7 +225,7 @@ def local_file(name: str):
     if not isinstance(blobs, LocalBlobStore):
         raise NotFoundError("没有这个附件")
     try:
-        data = blobs.open_download(INCOMING + name, params.get("expires", ""), params.get("signature", ""), web.now())
+        data = blobs.open_download(ATTACHMENTS + name, params.get("expires", ""), params.get("signature", ""), web.now())
     except PolicyError as exc:
         return web.page("message.html", None, status=403, title="无法打开附件", body=str(exc))
     ctype = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}[name.rsplit(".", 1)[1]]

@@ -105,12 +105,17 @@ def form(event) -> dict[str, str]:
 
 
 def same_origin(event) -> bool:
-    """Browsers send Origin on POST; a different origin is a cross-site request (belt and braces)."""
+    """Browsers send Origin on POST; a different origin is a cross-site request (belt and braces).
+
+    Behind CloudFront the function sees API Gateway's host, not the site's, so the site's origin
+    is configured (PORTAL_SITE_ORIGIN); locally the request's own host is the site."""
     origin = event.headers.get("origin")
     if not origin:
         return True
-    host = event.headers.get("host", "")
-    return origin.split("://", 1)[-1] == host
+    configured = os.environ.get("PORTAL_SITE_ORIGIN")
+    if configured:
+        return origin.rstrip("/") == configured.rstrip("/")
+    return origin.split("://", 1)[-1] == event.headers.get("host", "")
 
 
 def posted_by(event, permission: Permission | None = None) -> tuple[Session, dict[str, str]]:

@@ -26,7 +26,7 @@ from functions.store.protocol import (AlreadyExists, AuditEvent, CounterIncremen
                                       StoredResponse, UniqueClaim, VersionConflict)
 
 from .idempotency import IdempotentRequest, previous_response
-from .uploads import verify_attachments
+from .uploads import keep_attachments, verify_attachments
 
 PETITION, FEEDBACK, COMMENT, SURVEY_RESPONSE = "petition", "feedback", "comment", "survey_response"
 Render = Callable[[dict], StoredResponse]
@@ -89,6 +89,7 @@ def submit_petition(ctx: PortalContext, petition: PetitionIn, render: Render,
         if ctx.blobs is None:
             raise InvalidSubmission("暂不接收附件", field="attachments")
         verify_attachments(ctx.blobs, petition.attachments)
+        keep_attachments(ctx.blobs, petition.attachments)
 
     def make():
         received = ctx.clock()

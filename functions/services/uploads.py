@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from functions.blobs.protocol import ALLOWED_TYPES, EXTENSIONS, INCOMING, MAX_BYTES, BlobStore, sniff_ok
+from functions.blobs.protocol import ALLOWED_TYPES, ATTACHMENTS, EXTENSIONS, INCOMING, MAX_BYTES, BlobStore, sniff_ok
 from functions.domain.errors import InvalidSubmission
 from functions.domain.petitions import PublicInput
 from functions.domain.text import Line
@@ -35,6 +35,8 @@ def verify_attachments(blobs: BlobStore, attachment_ids: list[str]) -> None:
     """Raise InvalidSubmission for the first attachment that is missing, too large or not what it says."""
     for number, attachment_id in enumerate(attachment_ids, start=1):
         content_type = _TYPE_BY_EXTENSION[attachment_id.rsplit(".", 1)[1]]
+        if blobs.head(ATTACHMENTS + attachment_id) is not None:
+            continue  # checked and kept already (a replay, or a concurrent double submit)
         found = blobs.head(INCOMING + attachment_id)
         if found is None:
             raise InvalidSubmission(f"第 {number} 个附件还没有上传完成，请重新上传", field="attachments")
@@ -46,3 +48,11 @@ def verify_attachments(blobs: BlobStore, attachment_ids: list[str]) -> None:
             blobs.delete(INCOMING + attachment_id)
             allowed = "、".join(t.split("/")[1].upper() for t in ALLOWED_TYPES)
             raise InvalidSubmission(f"第 {number} 个附件的内容不是声明的文件类型（只接受 {allowed}）", field="attachments")
+
+
+def keep_attachments(blobs: BlobStore, attachment_ids: list[str]) -> None:
+    """Move checked uploads out of incoming/ (which expires) before the petition is stored. If the
+    store then fails, the moved files are orphans under attachments/, never a petition without files."""
+    for attachment_id in attachment_ids:
+        if blobs.head(ATTACHMENTS + attachment_id) is None:  # a replayed submission moved it already
+            blobs.move(INCOMING + attachment_id, ATTACHMENTS + attachment_id)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from functions.blobs.protocol import INCOMING
+from functions.blobs.protocol import ATTACHMENTS, INCOMING
 from functions.services.submissions import FEEDBACK, PETITION
 
 CHROMIUM = "/usr/bin/chromium"
@@ -47,7 +47,8 @@ def test_a_citizen_on_a_phone_submits_a_petition_with_an_attachment_and_sees_the
     assert "无法找回" in page.inner_text(".portal-receipt")
     record = ctx.store.get(PETITION, reference)
     [attachment] = record.data["attachments"]
-    assert ctx.blobs.head(INCOMING + attachment) == (len(PNG), PNG[:16])
+    assert ctx.blobs.head(ATTACHMENTS + attachment) == (len(PNG), PNG[:16])  # kept, out of the expiring prefix
+    assert ctx.blobs.head(INCOMING + attachment) is None
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 

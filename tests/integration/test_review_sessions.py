@@ -172,3 +172,16 @@ def test_every_review_page_forbids_scripts_and_framing(desk):
         csp = response.headers["content-security-policy"]
         assert "default-src 'none'" in csp and "script-src" not in csp and "frame-ancestors 'none'" in csp
         assert "<script" not in response.text and response.headers["cache-control"] == "no-store"
+
+
+def test_behind_a_proxy_the_origin_is_checked_against_the_configured_site(desk, monkeypatch):
+    app, ctx, _ = desk
+    monkeypatch.setenv("PORTAL_SITE_ORIGIN", "https://dangjian.example.cn")
+    browser = Browser(app)
+    browser.login("lisi")
+    ref = new_case(browser)
+    fields = {"csrf": browser.csrf(), "version": version_of(ctx, ref), "action": "accept"}
+    api_host = browser.post(f"/review/cases/{ref}/action", fields, headers={"Origin": "https://abc.execute-api.example"})
+    assert api_host.status_code == 403
+    site = browser.post(f"/review/cases/{ref}/action", fields, headers={"Origin": "https://dangjian.example.cn"})
+    assert site.status_code == 303 and ctx.store.get("petition", ref).data["stage"] == "accepted"

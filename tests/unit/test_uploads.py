@@ -104,3 +104,29 @@ def test_the_s3_presigned_post_policy_limits_key_type_size_and_time(monkeypatch)
     assert dt.timedelta(minutes=14) < expires - dt.datetime.now(dt.timezone.utc) <= dt.timedelta(minutes=15)
     client.put_object(Bucket="uploads", Key=INCOMING + ticket["id"], Body=PNG)
     verify_attachments(S3BlobStore("uploads", client), [ticket["id"]])
+
+
+def test_a_stored_petitions_attachments_leave_the_expiring_prefix(local):
+    from functions.blobs.protocol import ATTACHMENTS
+    from functions.services.uploads import keep_attachments
+
+    ticket = upload(local)
+    local.accept_upload(ticket["fields"], PDF, NOW)
+    keep_attachments(local, [ticket["id"]])
+    assert local.head(INCOMING + ticket["id"]) is None
+    assert local.head(ATTACHMENTS + ticket["id"]) == (len(PDF), PDF[:16])
+    verify_attachments(local, [ticket["id"]])  # a replay of the same petition still passes
+    keep_attachments(local, [ticket["id"]])
+
+
+@mock_aws
+def test_moving_on_s3_copies_then_deletes(monkeypatch):
+    from functions.blobs.protocol import ATTACHMENTS
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    client = boto3.client("s3", region_name="us-east-1")
+    client.create_bucket(Bucket="uploads")
+    client.put_object(Bucket="uploads", Key=INCOMING + "a.png", Body=PNG)
+    S3BlobStore("uploads", client).move(INCOMING + "a.png", ATTACHMENTS + "a.png")
+    assert S3BlobStore("uploads", client).head(ATTACHMENTS + "a.png") == (len(PNG), PNG[:16])
+    assert S3BlobStore("uploads", client).head(INCOMING + "a.png") is None
