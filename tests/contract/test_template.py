@@ -359,7 +359,7 @@ def test_every_s3_call_behind_a_functions_blob_operations_is_allowed_on_the_righ
         for action, prefix in NEEDED[name]:
             resource = {"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::${{UploadsBucket}}/{prefix}*"}
             assert resource in grants.get(action, []), f"{name} {action} {prefix}"
-        granted = {(a, r["Fn::Sub"].rsplit("/", 1)[-1].rstrip("*")) for a, rs in grants.items()
+        granted = {(a, r["Fn::Sub"].split("${UploadsBucket}/", 1)[1].rstrip("*")) for a, rs in grants.items()
                    if a.startswith("s3:") and a != "s3:ListBucket" for r in rs}
         assert granted == NEEDED[name], f"{name}: nothing more than its blob operations use"
     # The search function touches no AWS service at all.
