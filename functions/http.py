@@ -59,6 +59,11 @@ def validation_errors(raw: list[dict]) -> dict[str, str]:
     return errors
 
 
+def status_of(exc: domain.DomainError) -> HTTPStatus:
+    """The one mapping of domain errors to HTTP statuses (the most specific class wins)."""
+    return next(code for cls, code in DOMAIN_STATUS.items() if isinstance(exc, cls))
+
+
 def json_dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
@@ -79,7 +84,7 @@ def make_resolver() -> APIGatewayHttpResolver:
 
     @app.exception_handler(list(DOMAIN_STATUS))
     def _domain(exc: domain.DomainError) -> Response:
-        status = next(code for cls, code in DOMAIN_STATUS.items() if isinstance(exc, cls))
+        status = status_of(exc)
         response = error_response(status, exc.message, {exc.field: exc.message} if exc.field else None)
         if isinstance(exc, domain.RateLimited):
             response.headers["Retry-After"] = str(exc.retry_after)

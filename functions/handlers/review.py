@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 
 from .. import guard
 from ..domain.errors import ConflictError, DomainError, InvalidSubmission, NotFoundError, RateLimited
-from ..http import make_resolver
+from ..http import make_resolver, status_of
 from ..review import cases, more, web
 
 # Requests and pages are never logged: they hold petitioners' personal data.
@@ -47,8 +47,7 @@ def _not_found(_exc) -> Response:
 
 @app.exception_handler([ConflictError, InvalidSubmission, RateLimited, DomainError])
 def _domain(exc: DomainError) -> Response:
-    status = 409 if isinstance(exc, ConflictError) else 429 if isinstance(exc, RateLimited) else 422
-    return _message(status, "未能完成操作", exc.message)
+    return _message(status_of(exc).value, "未能完成操作", exc.message)
 
 
 @app.get("/review/static/review.css", include_in_schema=False)

@@ -24,12 +24,12 @@ from site_builder import forms, shells
 from site_builder.org import OrgTree
 
 from .. import config
-from ..domain.errors import ConflictError, DomainError, InvalidSubmission, NotFoundError, RateLimited
+from ..domain.errors import DomainError, InvalidSubmission
 from ..domain.petitions import PetitionIn
 from ..domain.submissions import CommentIn, FeedbackIn, Rating, SurveyResponseIn
 from ..formdata import derived_idempotency_key, flatten, parse_form
 from ..guard import client_ip
-from ..http import json_dumps, validation_errors
+from ..http import json_dumps, status_of, validation_errors
 from ..services import receipts
 from ..services import submissions as service
 from ..services.idempotency import IdempotentRequest
@@ -38,8 +38,6 @@ from ..store.protocol import StoredResponse
 router = Router()
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
                          autoescape=select_autoescape(default=True))
-STATUS = {InvalidSubmission: HTTPStatus.UNPROCESSABLE_ENTITY, NotFoundError: HTTPStatus.NOT_FOUND,
-          ConflictError: HTTPStatus.CONFLICT, RateLimited: HTTPStatus.TOO_MANY_REQUESTS}
 
 
 def _build_dir() -> Path:
@@ -75,7 +73,7 @@ def _submit(shell: str, render_form: Callable[[forms.FormState], str], model: ty
     except ValidationError as exc:
         status, errors, message = HTTPStatus.UNPROCESSABLE_ENTITY, validation_errors(exc.errors()), None
     except DomainError as exc:
-        status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), HTTPStatus.BAD_REQUEST)
+        status = status_of(exc)
         errors = {exc.field: exc.message} if exc.field else {}
         message = exc.message
     form_html = render_form(forms.FormState(values=values, errors=errors, message=message,
@@ -210,8 +208,7 @@ def track_form():
         status = service.petition_status(ctx, reference, code)
     except DomainError as exc:
         state = forms.FormState(values=values, message=exc.message)
-        code_ = next((c for cls, c in STATUS.items() if isinstance(exc, cls)), HTTPStatus.BAD_REQUEST)
-        return _html(code_.value, forms.replace_form(shells.load(_build_dir(), "track"), forms.track_form(state)))
+        return _html(status_of(exc).value, forms.replace_form(shells.load(_build_dir(), "track"), forms.track_form(state)))
     labels = {r.value: r.label for r in Rating}
     panel = _TEMPLATES.get_template("status.html").render(status=status, rating_labels=labels)
     page = forms.replace_form(shells.load(_build_dir(), "track"), panel)
