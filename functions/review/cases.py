@@ -87,7 +87,7 @@ def _left(days: int) -> str:
     return f"已超期 {-days} 个工作日" if days < 0 else f"剩 {days} 个工作日"
 
 
-def case_rows(session, view: str, unit: str | None) -> list[dict]:
+def case_rows(session, view: str, unit: str | None, stage: str | None = None) -> list[dict]:
     work = web.casework()
     today = config.context().today()
     rows = []
@@ -96,7 +96,8 @@ def case_rows(session, view: str, unit: str | None) -> list[dict]:
         state = deadline_state(work, record, today)
         finished = data["stage"] in (Stage.closed.value, Stage.not_accepted.value)
         if (view == "due_soon" and state != "due_soon") or (view == "overdue" and state != "overdue") \
-                or (view == "open" and finished) or (view == "closed" and not finished):
+                or (view == "open" and finished) or (view == "closed" and not finished) \
+                or (stage and data["stage"] != stage):
             continue
         nearest = min(data.get("deadlines", {}).values(), default=None) if not finished else None
         rows.append({"reference": record.key, "subject": data["subject"], "kind": PetitionKind(data["kind"]).label,
@@ -112,13 +113,14 @@ def case_list():
     params = router.current_event.query_string_parameters or {}
     view = params.get("view", "all") if params.get("view") in dict(VIEWS) else "all"
     unit = params.get("unit")
+    stage = params.get("stage") if params.get("stage") in {s.value for s in Stage} else None
     work = web.casework()
     if unit and not work.in_scope(session.staff, unit):
         unit = None
-    heading = "信访事项" + (f"（{work.org[unit].name}）" if unit else "")
+    heading = "信访事项" + (f"（{work.org[unit].name}）" if unit else "") + (f"：{Stage(stage).label}" if stage else "")
     return web.page("cases.html", session, title="信访事项", active="/review/cases", heading=heading, views=VIEWS,
-                    view=view, unit=unit, rows=case_rows(session, view, unit),
-                    can_export=allowed(session.staff.role, Permission.export))
+                    view=view, unit=unit, stage=stage, stages=[(s.value, s.label) for s in Stage],
+                    rows=case_rows(session, view, unit, stage), can_export=allowed(session.staff.role, Permission.export))
 
 
 def render_case(session, reference: str, status: int = 200, message: str | None = None, revealed: dict | None = None,

@@ -13,6 +13,7 @@ from .. import config
 from ..domain.access import Permission, allowed
 from ..domain.cases import Role
 from ..domain.errors import ConflictError, InvalidSubmission, NotFoundError
+from ..domain.petitions import Stage
 from ..services import accounts
 from ..services.submissions import COMMENT, FEEDBACK, SURVEY_RESPONSE
 from ..store.protocol import AuditEvent, Record
@@ -144,8 +145,9 @@ def export_cases():
     params = router.current_event.query_string_parameters or {}
     view = params.get("view", "all") if params.get("view") in dict(VIEWS) else "all"
     unit = params.get("unit") if web.casework().in_scope(session.staff, params.get("unit")) else None
-    rows = case_rows(session, view, unit)
-    _audit(session, "export_cases", {"view": view, "unit": unit, "rows": len(rows)})
+    stage = params.get("stage") if params.get("stage") in {s.value for s in Stage} else None
+    rows = case_rows(session, view, unit, stage)
+    _audit(session, "export_cases", {"view": view, "unit": unit, "stage": stage, "rows": len(rows)})
     return _csv("信访事项.csv", ["受理编号", "类别", "标题", "阶段", "承办单位", "登记时间", "最近期限", "剩余"],
                 [[r["reference"], r["kind"], r["subject"], r["stage"], r["unit"], r["received"][:16], r["deadline"], r["left"]]
                  for r in rows])

@@ -241,3 +241,15 @@ def test_attachments_open_through_short_lived_links_and_each_opening_is_audited(
     accounts.add_staff(ctx.store, "baoding_handler", "保定", "130600", Role.handler, PASSWORD, "test", ctx.clock())
     outsider.login("baoding_handler")
     assert outsider.get(f"/review/cases/{ref}/attachments/{ticket['id']}").status_code == 404
+
+
+def test_the_queue_filters_by_stage_and_the_dashboard_links_to_it(office):
+    app, ctx, clock, browser = office
+    public = Browser(app)
+    waiting, accepted = new_case(public), new_case(public)
+    city = browser("city_approver")
+    act(city, ctx, accepted, "accept")
+    page = city.get("/review/cases?stage=accepted").text
+    assert accepted in page and waiting not in page and "已受理" in page
+    assert 'href="/review/cases?unit=130100&amp;stage=accepted"' in city.get("/review/").text
+    assert waiting in city.get("/review/cases?stage=bogus").text  # an unknown stage is ignored, not an error
