@@ -52,8 +52,6 @@ class Document:
     @property
     def url(self) -> str:
         """Site-relative URL (MkDocs directory URLs), e.g. "regulations/x/"."""
-        if self.kind is Kind.news:  # the blog plugin publishes posts at news/<file>/ (post_url_format)
-            return f"news/{self.slug}/"
         return str(PurePosixPath(self.path).with_suffix("")) + "/"
 
     @property

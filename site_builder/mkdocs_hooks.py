@@ -59,7 +59,7 @@ def on_files(files: Files, config) -> Files:
 
 def on_page_content(html: str, page, config, files):
     doc = _content.documents.get(page.file.src_uri)
-    if doc is not None and doc.kind.value != "news":
+    if doc is not None:
         html = decorate_document(_content, doc, html)
     form = form_for_page(_content, page.file.src_uri)
     return html if form is None else f"{html}\n{form}"

@@ -134,9 +134,13 @@ class Regulation(NormativeDocument):
         return "党内法规" if self.level in PARTY_REGULATION_LEVELS else "规范性文件"
 
 
+NEWS_CATEGORIES = ("要闻", "基层动态", "通知公告")
+NewsCategory = Literal["要闻", "基层动态", "通知公告"]
+
+
 class News(PublishedDocument):
     date: dt.date
-    categories: list[NonEmpty] = Field(min_length=1)
+    categories: list[NewsCategory] = Field(min_length=1)
     unit: NonEmpty | None = None
 
 

@@ -48,12 +48,10 @@ title: {title}
 date: {today}
 categories: [要闻]      # 要闻 / 基层动态 / 通知公告
 unit: {_ISSUER}
-summary: ""
+summary: ""            # 列表中显示的摘要
 tags: []
 ---
 导语：第一段写清时间、地点、事件。
-
-<!-- more -->
 
 正文……
 """

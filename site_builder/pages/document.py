@@ -7,7 +7,7 @@ import posixpath
 
 from ..articles import anchor_articles
 from ..loader import ContentSet, Document
-from ..models import Consultation, NormativeDocument, Regulation
+from ..models import Consultation, News, NormativeDocument, Regulation
 from .common import cn_date, esc, validity_badge
 from .listings import consultation_state
 
@@ -22,6 +22,10 @@ def decorate_document(content: ContentSet, doc: Document, body_html: str) -> str
         head += [_metadata_table(content, doc), _version_history(content, doc)]
     elif isinstance(doc.meta, Consultation):
         head.append(_consultation_notice(content, doc))
+    elif isinstance(doc.meta, News):
+        unit = f" · {esc(content.org[doc.unit].organ)}" if doc.unit else ""
+        head.append(f'<p class="portal-meta">{cn_date(doc.meta.date)} · {"、".join(esc(c) for c in doc.meta.categories)}'
+                    f"{unit}</p>")
     if doc.kind.value in ANCHORED_KINDS:
         body_html = anchor_articles(body_html)
     return "\n".join(part for part in head if part) + "\n" + body_html

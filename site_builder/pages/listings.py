@@ -10,6 +10,7 @@ from ..loader import ContentSet, Document
 from ..models import (KIND_LABELS, NORMATIVE_DOCUMENT_LEVELS, PARTY_REGULATION_LEVELS, UNIT_LEVEL_LABELS,
                       VALIDITY_LABELS, Kind, Validity)
 from .common import Page, cn_date, document_item, esc, link, md_text, paginate
+from .news import news_pages
 
 def listing_pages(content: ContentSet) -> Iterator[Page]:
     yield from _regulation_pages(content)
@@ -17,6 +18,7 @@ def listing_pages(content: ContentSet) -> Iterator[Page]:
     yield from _unit_pages(content)
     yield from _chronicle_pages(content)
     yield _consultations_index(content)
+    yield from news_pages(content)
 
 
 def _facet(content: ContentSet, docs: list[Document], base: str, key: Callable[[Document], object],

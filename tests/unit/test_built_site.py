@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -105,12 +105,18 @@ def test_news_has_an_rss_feed(built_fixture):
     feed = ET.parse(built_fixture / "site/news/rss.xml").getroot()
     items = feed.findall("channel/item")
     assert [i.findtext("title") for i in items] == ["省委召开全面从严治党工作会议", "竞秀区开展党员志愿服务活动"]
-    assert items[0].findtext("link").endswith("/news/huiyi-2026/")
+    assert items[0].findtext("link").endswith("/news/posts/huiyi-2026/")
 
 
-def test_news_posts_keep_readable_urls_and_category_pages(built_fixture):
-    assert "会议强调" in page(built_fixture, "news/huiyi-2026")
-    assert "省委召开全面从严治党工作会议" in page(built_fixture, "news/category/要闻")
+def test_news_has_an_index_category_and_yearly_archive_pages(built_fixture):
+    post = article(page(built_fixture, "news/posts/huiyi-2026"))
+    assert "会议强调" in post and "2026年5月20日 · 要闻 · 中共河北省委" in post
+    index = article(page(built_fixture, "news"))
+    assert index.index("省委召开全面从严治党工作会议") < index.index("竞秀区开展党员志愿服务活动")  # newest first
+    assert f'href="{quote("category/要闻/")}"' in index and 'href="archive/2025/"' in index
+    assert titles(page(built_fixture, "news/category/要闻")) == ["省委召开全面从严治党工作会议"]
+    assert titles(page(built_fixture, "news/archive/2025")) == ["竞秀区开展党员志愿服务活动"]
+    assert not (built_fixture / "site/news/category/通知公告").exists()  # no empty listings
 
 
 def test_the_registry_gives_functions_units_surveys_and_consultation_windows(built_fixture):

@@ -154,11 +154,11 @@ def test_the_same_words_unquoted_also_find_documents_with_the_words_apart(engine
 
 def test_a_short_word_finds_documents_where_it_sits_inside_a_longer_term(engine):
     found = set(urls(search(engine, q="信息", size=50)))
-    assert {"/policies/shuju-anquan-2024/", "/news/xinxi-peixun-2025/"} <= found
+    assert {"/policies/shuju-anquan-2024/", "/news/posts/xinxi-peixun-2025/"} <= found
 
 
 def test_a_four_character_word_inside_a_dictionary_term_is_found(engine):
-    assert "/news/xinxi-peixun-2025/" in urls(search(engine, q="个人信息"))
+    assert "/news/posts/xinxi-peixun-2025/" in urls(search(engine, q="个人信息"))
 
 
 @pytest.mark.parametrize("number", ["冀办发〔2006〕12号", "冀办发[2006]12号", "冀办发2006 12号", "冀办发（2006）12号"])
@@ -285,9 +285,9 @@ def test_a_page_past_the_end_is_empty_but_still_reports_the_total(engine):
 # --- judged relevance ----------------------------------------------------------------------------
 
 JUDGED = {  # query → {url: grade}; 2 = what the reader wants, 1 = useful
-    "党风廉政建设": {"/regulations/lianzheng-2022/": 2, "/news/lianzheng-huiyi-2024/": 1},
-    "个人信息保护": {"/policies/shuju-anquan-2024/": 2, "/news/xinxi-peixun-2025/": 2},
-    "第一书记": {"/policies/diyi-shuji-2023/": 2, "/news/diyi-shuji-2025/": 1},
+    "党风廉政建设": {"/regulations/lianzheng-2022/": 2, "/news/posts/lianzheng-huiyi-2024/": 1},
+    "个人信息保护": {"/policies/shuju-anquan-2024/": 2, "/news/posts/xinxi-peixun-2025/": 2},
+    "第一书记": {"/policies/diyi-shuji-2023/": 2, "/news/posts/diyi-shuji-2025/": 1},
     "述职评议": {"/regulations/shuzhi-2023/": 2},
     "冀办发〔2006〕12号": {"/regulations/dangyuan-jiaoyu-2006/": 2},
     "基层组织工作规定": {"/regulations/zuzhi-gongzuo-2020/": 2, "/regulations/zuzhi-gongzuo-2026/": 2,
