@@ -27,15 +27,8 @@ DECISIONS = {"adopted": "采纳", "rejected": "不予采纳"}
 
 
 def _records(session, collection: str) -> list[Record]:
-    store, org = config.context().store, web.casework().org
-    found: list[Record] = []
-    for code in org.subtree(session.staff.unit):
-        token = None
-        while True:
-            page, token = store.queue(collection, code, limit=200, after=token)
-            found += page
-            if token is None:
-                break
+    """The collection's records in the staff member's subtree, newest first."""
+    found = web.casework().records_in_scope(collection, session.staff.unit)
     return sorted(found, key=lambda r: r.queue_sort or "", reverse=True)
 
 

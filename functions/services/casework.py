@@ -54,15 +54,20 @@ class Casework:
         nearest deadline first, finished cases last."""
         self.require(staff, Permission.view_cases)
         top = unit if unit and self.in_scope(staff, unit) else staff.unit
+        found = self.records_in_scope(PETITION, top)
+        return sorted(found, key=lambda r: (r.queue_sort or CLOSED_SORT, r.key))
+
+    def records_in_scope(self, collection: str, top: str) -> list[Record]:
+        """Every queued record of `collection` in the units of `top`'s subtree (all pages)."""
         found: list[Record] = []
         for code in self.org.subtree(top):
             token = None
             while True:
-                page, token = self.portal.store.queue(PETITION, code, limit=200, after=token)
+                page, token = self.portal.store.queue(collection, code, limit=200, after=token)
                 found += page
                 if token is None:
                     break
-        return sorted(found, key=lambda r: (r.queue_sort or CLOSED_SORT, r.key))
+        return found
 
     def case(self, staff: Staff, reference: str) -> Record:
         self.require(staff, Permission.view_cases)
