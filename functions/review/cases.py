@@ -32,8 +32,7 @@ CONTACT_LABELS = (("name", "姓名"), ("mobile", "手机号码"), ("email", "电
 def login_page():
     token = web.new_login_csrf()
     return web.page("login.html", None, title="登录", login_csrf=token,
-                    cookies=[f"{web.LOGIN_CSRF_COOKIE}={token}; Path=/review/login; HttpOnly; SameSite=Strict"
-                             + ("; Secure" if web.is_https(router.current_event) else "")])
+                    cookies=[web.login_csrf_cookie(router.current_event, token)])
 
 
 @router.post("/review/login", include_in_schema=False)
@@ -43,7 +42,7 @@ def login():
     expected = web.cookie(event, web.LOGIN_CSRF_COOKIE)
     ctx = config.context()
     fresh = web.new_login_csrf()
-    csrf_cookie = f"{web.LOGIN_CSRF_COOKIE}={fresh}; Path=/review/login; HttpOnly; SameSite=Strict"
+    csrf_cookie = web.login_csrf_cookie(event, fresh)
 
     def again(status: int, message: str, headers: dict | None = None) -> Response:
         return web.page("login.html", None, status=status, title="登录", login_csrf=fresh, message=message,

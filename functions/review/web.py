@@ -164,5 +164,11 @@ def new_login_csrf() -> str:
     return secrets.token_urlsafe(24)
 
 
+def login_csrf_cookie(event, token: str) -> str:
+    """The login form's double-submit token (there is no session yet to hold one)."""
+    secure = "; Secure" if is_https(event) else ""
+    return f"{LOGIN_CSRF_COOKIE}={token}; Path=/review/login; HttpOnly; SameSite=Strict{secure}"
+
+
 def now() -> dt.datetime:
     return config.context().clock()
