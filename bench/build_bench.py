@@ -397,7 +397,7 @@ def snapshot_code(target: Path) -> None:
 
 
 def source_hash(root: Path) -> str:
-    """Short fingerprint of the portal code a run used (the repo has no commits to name)."""
+    """Short fingerprint of the portal code a run used (names it even when the working tree is ahead of HEAD)."""
     digest = hashlib.sha256()
     for name in CODE_PATHS:
         base = root / name
