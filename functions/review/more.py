@@ -95,6 +95,14 @@ def _surveys_in_scope(session) -> dict:
     return {sid: s for sid, s in config.context().registry.surveys.items() if work.in_scope(session.staff, s.unit)}
 
 
+def _survey_in_scope(session, survey_id: str):
+    """The survey if the staff member's scope covers it; otherwise the same 404 as a missing one."""
+    found = _surveys_in_scope(session).get(survey_id)
+    if found is None:
+        raise NotFoundError("没有这个页面")
+    return found
+
+
 @router.get("/review/surveys", include_in_schema=False)
 def surveys():
     session = web.current_session(router.current_event)
@@ -108,9 +116,7 @@ def surveys():
 def survey(survey_id: str):
     session = web.current_session(router.current_event)
     _require(session, Permission.view_surveys)
-    found = _surveys_in_scope(session).get(survey_id)
-    if found is None:
-        raise NotFoundError("没有这个页面")
+    found = _survey_in_scope(session, survey_id)
     counters = config.context().store.counters(f"survey:{survey_id}")
     units = units_with_responses(counters)
     unit = (router.current_event.query_string_parameters or {}).get("unit")
@@ -163,9 +169,7 @@ def export_comments():
 def export_survey(survey_id: str):
     session = web.current_session(router.current_event)
     _require(session, Permission.export)
-    found = _surveys_in_scope(session).get(survey_id)
-    if found is None:
-        raise NotFoundError("没有这个页面")
+    found = _survey_in_scope(session, survey_id)
     rows = [r for r in _records(session, SURVEY_RESPONSE) if r.data["survey"] == survey_id]
     _audit(session, "export_survey", {"survey": survey_id, "rows": len(rows)})
     headers = ["提交时间", "地区"] + [f"{n}. {q.text}" for n, q in enumerate(found.questions, start=1)]
