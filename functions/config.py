@@ -16,7 +16,7 @@ from pathlib import Path
 from site_builder.registry import Registry
 
 from functions.blobs.protocol import BlobStore
-from functions.services.submissions import PortalContext
+from functions.services.context import PortalContext
 from functions.store.protocol import Store
 
 _lock = threading.Lock()

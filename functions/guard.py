@@ -10,9 +10,8 @@ import base64
 import datetime as dt
 import os
 from dataclasses import dataclass
-from http import HTTPStatus
 
-from functions.domain.errors import RateLimited
+from functions.domain.errors import MalformedRequest, PayloadTooLarge, RateLimited, UnsupportedMediaType
 from functions.store.protocol import Store
 
 MAX_JSON_BYTES = 64 * 1024          # a 5,000-character petition escaped as \uXXXX is ~30 KB
@@ -65,25 +64,24 @@ def body_bytes(event: dict) -> bytes:
     return base64.b64decode(body) if event.get("isBase64Encoded") else body.encode("utf-8", "surrogatepass")
 
 
-def check_body(event: dict, accept_forms: bool | None = None) -> tuple[HTTPStatus, str] | None:
-    """None if the body is acceptable, else the status and a Chinese message. HTML form bodies are
+def check_body(event: dict, accept_forms: bool | None = None) -> None:
+    """Raise RequestRejected (413, 415, 400) unless the body can be read. HTML form bodies are
     accepted where `accept_forms` (default: paths under /forms/)."""
     method = event.get("requestContext", {}).get("http", {}).get("method", "GET")
     if method not in WRITE_METHODS:
-        return None
+        return
     raw = body_bytes(event)
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     ctype = headers.get("content-type", "").split(";")[0].strip().lower()
     is_form = ctype in ("application/x-www-form-urlencoded", "multipart/form-data")
     limit = MAX_FORM_BYTES if is_form else MAX_JSON_BYTES
     if len(raw) > limit:
-        return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"提交的内容过大（上限 {limit // 1024} KB），请精简后再提交"
+        raise PayloadTooLarge(f"提交的内容过大（上限 {limit // 1024} KB），请精简后再提交")
     if accept_forms is None:
         accept_forms = event.get("rawPath", "").startswith("/forms/")
     if ctype != "application/json" and not (is_form and accept_forms):
-        return HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "请以 JSON 格式提交（Content-Type: application/json）"
+        raise UnsupportedMediaType("请以 JSON 格式提交（Content-Type: application/json）")
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
-        return HTTPStatus.BAD_REQUEST, "提交的内容不是有效的 UTF-8 文本"
-    return None
+        raise MalformedRequest("提交的内容不是有效的 UTF-8 文本") from None

@@ -1,31 +1,51 @@
-"""The one place that builds the HTTP resolver and maps exceptions to HTTP responses.
+"""The one place that maps errors to HTTP statuses, and the HTTP helpers every Lambda shares.
 
-Every handler gets its resolver from make_resolver(), so JSON encoding (Chinese kept as UTF-8,
-not \\uXXXX) and error shapes are the same everywhere. Domain errors become 4xx with a Chinese
-message; nothing a caller sends should produce a 5xx.
+`status_of` is the one mapping of error classes to statuses: the JSON API, the forms posted without
+JavaScript and the review pages all ask it, and only render the answer their own way (JSON, the form
+again with the input kept, a review page). Every handler gets its resolver from make_resolver(), so
+JSON encoding (Chinese kept as UTF-8, not \\uXXXX) and error shapes are the same everywhere.
+Nothing a caller sends should produce a 5xx.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+from collections.abc import Callable
 from http import HTTPStatus
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
+from pydantic import BaseModel, Field
+
 from functions.domain import errors as domain
+from functions.store.protocol import VersionConflict
 from site_builder.messages import chinese_message
 from search_index.errors import InvalidSearch, SearchUnavailable
 
-# Domain error class → status. The most specific class wins (Powertools looks up the MRO).
-DOMAIN_STATUS = {
+# Error class → status, most specific first (the first class an error is an instance of wins).
+STATUS: dict[type[Exception], HTTPStatus] = {
     domain.InvalidSubmission: HTTPStatus.UNPROCESSABLE_ENTITY,
     domain.NotFoundError: HTTPStatus.NOT_FOUND,
     domain.ConflictError: HTTPStatus.CONFLICT,
     domain.RateLimited: HTTPStatus.TOO_MANY_REQUESTS,
+    domain.AuthenticationFailed: HTTPStatus.UNAUTHORIZED,
+    domain.PageExpired: HTTPStatus.FORBIDDEN,
+    domain.PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    domain.UnsupportedMediaType: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+    domain.MalformedRequest: HTTPStatus.BAD_REQUEST,
+    domain.ServiceUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
     domain.DomainError: HTTPStatus.BAD_REQUEST,
+    VersionConflict: HTTPStatus.CONFLICT,
+    InvalidSearch: HTTPStatus.UNPROCESSABLE_ENTITY,
+    SearchUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
+}
+MESSAGES: dict[type[Exception], str] = {
+    VersionConflict: "内容刚刚被他人修改，请刷新页面后重试",
+    SearchUnavailable: "检索服务暂时不可用，请稍后再试",
 }
 
 
@@ -59,50 +79,113 @@ def validation_errors(raw: list[dict]) -> dict[str, str]:
     return errors
 
 
-def status_of(exc: domain.DomainError) -> HTTPStatus:
-    """The one mapping of domain errors to HTTP statuses (the most specific class wins)."""
-    return next(code for cls, code in DOMAIN_STATUS.items() if isinstance(exc, cls))
+def status_of(exc: Exception) -> HTTPStatus:
+    """The one mapping of errors to HTTP statuses (the first matching class of STATUS wins)."""
+    return next((code for cls, code in STATUS.items() if isinstance(exc, cls)), HTTPStatus.INTERNAL_SERVER_ERROR)
+
+
+def message_of(exc: Exception) -> str:
+    """The Chinese message for the person who made the request."""
+    if isinstance(exc, domain.DomainError):
+        return exc.message
+    if isinstance(exc, InvalidSearch):
+        return f"请求参数有误：{exc}"
+    return next((text for cls, text in MESSAGES.items() if isinstance(exc, cls)), "请求未能完成，请稍后再试")
+
+
+def retry_after(exc: Exception) -> int | None:
+    return getattr(exc, "retry_after", None)
+
+
+def is_https(headers: dict[str, str]) -> bool:
+    """Did the browser use HTTPS? On Lambda always (CloudFront and API Gateway speak only HTTPS to
+    browsers); locally when a proxy in front says so."""
+    return (headers.get("x-forwarded-proto") == "https") or bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+
+
+def cookie(cookies: list[str] | None, name: str) -> str | None:
+    """The value of one cookie from an HTTP API v2 event's `cookies` list."""
+    for item in cookies or []:
+        key, _, value = item.partition("=")
+        if key.strip() == name:
+            return value.strip()
+    return None
+
+
+class ErrorOut(BaseModel):
+    """Every error the API answers with."""
+
+    statusCode: int = Field(description="HTTP 状态码")  # noqa: N815 - the wire name
+    message: str = Field(description="给用户看的中文说明")
+    errors: dict[str, str] | None = Field(None, description="字段 → 中文说明")
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "请求无法读取（例如不是有效的 UTF-8 文本）", 401: "未登录或登录信息不正确", 403: "没有权限",
+    404: "不存在，或受理编号与查询码不匹配", 405: "不支持这种请求方法", 409: "与当前状态冲突（已截止、已提交过、已被修改等）",
+    413: "提交的内容过大", 415: "内容类型不对，应为 application/json", 422: "内容有误，errors 中逐项说明",
+    429: "提交过于频繁，Retry-After 说明多少秒后再试", 503: "服务暂时不可用，Retry-After 说明多少秒后再试",
+}
+
+
+def documented(success: int, model: type[BaseModel], description: str, *errors: int) -> dict[int, dict]:
+    """OpenAPI `responses` of an operation: its success status with its model, and every error status
+    it can answer with (each with the ErrorOut model)."""
+    responses = {success: {"description": description, "content": {"application/json": {"model": model}}}}
+    responses.update({code: {"description": _ERROR_DESCRIPTIONS[code],
+                             "content": {"application/json": {"model": ErrorOut}}} for code in errors})
+    return responses
 
 
 def json_dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def error_response(status: HTTPStatus, message: str, errors: dict[str, str] | None = None) -> Response:
-    body = {"statusCode": status.value, "message": message}
+def error_response(status: HTTPStatus, message: str, errors: dict[str, str] | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    body: dict = {"statusCode": status.value, "message": message}
     if errors:
         body["errors"] = errors
-    return Response(status_code=status.value, content_type=content_types.APPLICATION_JSON, body=body)
+    return Response(status_code=status.value, content_type=content_types.APPLICATION_JSON, body=body,
+                    headers=headers)
+
+
+def field_errors(exc: Exception) -> dict[str, str] | None:
+    if isinstance(exc, InvalidSearch):
+        return exc.errors
+    if isinstance(exc, domain.DomainError) and exc.field:
+        return {exc.field: exc.message}
+    return None
+
+
+def error_headers(exc: Exception) -> dict[str, str]:
+    wait = retry_after(exc)
+    return {"Retry-After": str(wait)} if wait is not None else {}
+
+
+def json_error(exc: Exception) -> Response:
+    """Any mapped error as the JSON API answers it: {"statusCode", "message", "errors"?}."""
+    return error_response(status_of(exc), message_of(exc), field_errors(exc), error_headers(exc))
 
 
 # At DEBUG the resolver logs each route's arguments (personal data); never let it go below INFO.
 logging.getLogger("aws_lambda_powertools.event_handler").setLevel(logging.INFO)
 
 
-def make_resolver() -> APIGatewayHttpResolver:
+def make_resolver(render_error: Callable[[Exception], Response] = json_error) -> APIGatewayHttpResolver:
+    """The one resolver factory. `render_error` turns a mapped error into this door's answer (JSON by
+    default; the review Lambda renders a page); the status always comes from `status_of`."""
     app = APIGatewayHttpResolver(enable_validation=True, serializer=json_dumps)
 
-    @app.exception_handler(list(DOMAIN_STATUS))
-    def _domain(exc: domain.DomainError) -> Response:
-        status = status_of(exc)
-        response = error_response(status, exc.message, {exc.field: exc.message} if exc.field else None)
-        if isinstance(exc, domain.RateLimited):
-            response.headers["Retry-After"] = str(exc.retry_after)
-        return response
-
-    @app.exception_handler(InvalidSearch)
-    def _invalid_search(exc: InvalidSearch) -> Response:
-        return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, f"请求参数有误：{exc}", exc.errors)
+    @app.exception_handler(list(STATUS))
+    def _mapped(exc: Exception) -> Response:
+        return render_error(exc)
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(exc: RequestValidationError) -> Response:
         errors = validation_errors(exc.errors())
         summary = "；".join(f"{FIELD_LABELS.get(name, name)}：{text}" for name, text in errors.items())
         return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, f"请修改后再提交。{summary}", errors)
-
-    @app.exception_handler(SearchUnavailable)
-    def _unavailable(exc: SearchUnavailable) -> Response:
-        return error_response(HTTPStatus.SERVICE_UNAVAILABLE, "检索服务暂时不可用，请稍后再试")
 
     @app.not_found
     def _not_found(exc: NotFoundError) -> Response:

@@ -8,8 +8,12 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
 TITLE = "电子党务门户公共接口"
 VERSION = "1.0.0"
+router = Router()
 
 
 @lru_cache(maxsize=1)
@@ -24,3 +28,9 @@ def spec_json() -> str:
     raw = app.get_openapi_json_schema(title=TITLE, version=VERSION,
                                       description="检索党内法规、政策文件和新闻；提交信访事项、意见建议、征求意见和调查答卷。")
     return json.dumps(json.loads(raw), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+@router.get("/api/openapi.json", include_in_schema=False)
+def openapi_document():
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=spec_json(),
+                    headers={"Cache-Control": "public, max-age=3600"})

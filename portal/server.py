@@ -13,7 +13,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from functions.blobs.local import UPLOAD_PATH, PolicyError
+from functions.blobs.local import DOWNLOAD_PATH, UPLOAD_PATH, PolicyError
 
 
 def create_app(build_dir: Path) -> Starlette:
@@ -36,6 +36,7 @@ def create_app(build_dir: Path) -> Starlette:
         Route("/search", search),
         # On AWS the browser posts attachments straight to S3; locally this endpoint plays S3's part.
         Route(UPLOAD_PATH, local_upload, methods=["POST"]),
+        Route(DOWNLOAD_PATH + "/attachments/{name}", local_download, methods=["GET"]),
         Mount("/api", submissions),
         Mount("/forms", submissions),
         Mount("/review", review),
@@ -62,6 +63,29 @@ async def local_upload(request: Request) -> Response:
     except PolicyError as exc:
         return PlainTextResponse(str(exc), status_code=403)
     return Response(status_code=204)
+
+
+_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+
+
+async def local_download(request: Request) -> Response:
+    """Locally this plays S3's presigned GET: the signed link itself is the permission, as on S3."""
+    from functions import config
+    from functions.blobs.protocol import ATTACHMENTS
+
+    name = request.path_params["name"]
+    ctx = config.context()
+    extension = name.rsplit(".", 1)[-1]
+    if extension not in _TYPES or not hasattr(ctx.blobs, "open_download"):
+        return PlainTextResponse("没有这个附件", status_code=404)
+    try:
+        data = await run_in_threadpool(ctx.blobs.open_download, ATTACHMENTS + name, request.query_params.get("expires", ""),
+                                       request.query_params.get("signature", ""), ctx.clock())
+    except PolicyError as exc:
+        return PlainTextResponse(f"无法打开附件：{exc}", status_code=403)
+    return Response(data, media_type=_TYPES[extension],
+                    headers={"Content-Disposition": "attachment", "Cache-Control": "no-store",
+                             "X-Content-Type-Options": "nosniff"})
 
 
 def serve(build_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> None:

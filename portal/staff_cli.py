@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from functions.domain.cases import Role
+from functions.domain.access import Role
 from functions.domain.errors import DomainError
 
 BOOTSTRAP_ADMIN = "admin"
@@ -107,7 +107,7 @@ def bootstrap_admin(root_unit: str) -> None:
 
 
 def _report(args) -> int:
-    from functions.review.adoption_report import adoption_report
+    from functions.reports.adoption_report import adoption_report
     from functions.services.submissions import COMMENT
     from site_builder.registry import Registry
 

@@ -12,14 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-
 from .models import Survey
 from .org import OrgTree
+from .templating import environment
 
-_ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                   autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
-_ENV.filters["pair"] = lambda value: (value, value, None)  # an option whose value is its label
+# "pair": an option whose value is its label
+_ENV = environment(Path(__file__).parent / "templates", {"pair": lambda value: (value, value, None)})
 
 # Where each form posts: the JSON API (used by forms.js) and the no-JavaScript endpoint.
 PETITION_KINDS = (

@@ -2,14 +2,32 @@
 
 Scope: a staff member sees items whose unit is their own unit or lies below it. A parent sees its
 children; siblings never see each other. Case actions are further limited by the state machine
-(functions/domain/cases.py) to the unit handling the case.
+(functions/domain/transitions.py) to the unit handling the case.
 """
 
 from __future__ import annotations
 
 import enum
 
-from .cases import Role
+
+class Role(str, enum.Enum):
+    """Who acts on a case. Staff hold one of the first four roles; `public` is the petitioner, who
+    proves who they are with the query code and never logs in."""
+
+    handler = "handler"    # 办理员: works the cases of their unit
+    approver = "approver"  # 审核员: also accepts, assigns, approves extensions and closes
+    auditor = "auditor"    # 审计员: reads everything in scope and the audit log, changes nothing
+    admin = "admin"        # 管理员: manages the staff of their subtree
+    public = "public"      # 信访人: rates a reply, asks for 复查 and 复核
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {Role.handler: "办理员", Role.approver: "审核员", Role.auditor: "审计员", Role.admin: "管理员",
+               Role.public: "信访人"}
+STAFF_ROLES: tuple[Role, ...] = (Role.handler, Role.approver, Role.auditor, Role.admin)
 
 
 class Permission(str, enum.Enum):

@@ -30,3 +30,36 @@ class RateLimited(DomainError):
     def __init__(self, message: str, retry_after: int):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class PageExpired(DomainError):
+    """A form's security token no longer matches (→ 403): reload the page and try again."""
+
+
+class AuthenticationFailed(DomainError):
+    """Wrong user name or password, or no such account (→ 401)."""
+
+
+class RequestRejected(DomainError):
+    """The request itself cannot be read: too large, wrong type, not UTF-8, malformed (→ 4xx).
+    Raised before any use case runs, so nothing has changed."""
+
+
+class PayloadTooLarge(RequestRejected):
+    """→ 413"""
+
+
+class UnsupportedMediaType(RequestRejected):
+    """→ 415"""
+
+
+class MalformedRequest(RequestRejected):
+    """→ 400"""
+
+
+class ServiceUnavailable(DomainError):
+    """A dependency is overloaded or down; try again later (→ 503 with Retry-After)."""
+
+    def __init__(self, message: str, retry_after: int = 5):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -40,9 +40,36 @@ def validate_id_number(value: str) -> str:
 
 
 def mask(value: str | None, keep_start: int = 3, keep_end: int = 4) -> str | None:
-    """138****5678 — for pages and exports where the full value is not needed."""
+    """138****5678 — for pages and exports where the full value is not needed. A value too short to
+    keep both ends keeps only its first character."""
     if not value:
         return value
     if len(value) <= keep_start + keep_end:
         return value[0] + "*" * (len(value) - 1)
-    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+    tail = value[len(value) - keep_end:] if keep_end else ""  # value[-0:] would be the whole value
+    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + tail
+
+
+def mask_email(value: str | None) -> str | None:
+    """zh****@example.com: the first two characters of the mailbox (one if it is short), no more."""
+    if not value:
+        return value
+    local, at, domain = value.rpartition("@")
+    if not at:
+        return mask(value, 1, 0)
+    keep = 2 if len(local) > 3 else 1
+    return local[:keep] + "*" * max(len(local) - keep, 3) + "@" + domain
+
+
+def mask_name(value: str | None) -> str | None:
+    """张** : the family name only."""
+    if not value:
+        return value
+    return value[0] + "*" * max(len(value) - 1, 1)
+
+
+def masked_contact(name: str | None = None, mobile: str | None = None, email: str | None = None,
+                   id_number: str | None = None) -> dict[str, str | None]:
+    """How contact data is shown everywhere until an audited reveal: pages, exports, the outbox."""
+    return {"name": mask_name(name), "mobile": mask(mobile), "email": mask_email(email),
+            "id_number": mask(id_number, 3, 4)}

@@ -3,11 +3,11 @@ the follow-ups of a petition (rating, review request)."""
 
 from __future__ import annotations
 
-import enum
 from typing import Annotated
 
 from pydantic import Field
 
+from .case import Rating
 from .petitions import Contact, PublicInput
 from .text import Line, Text
 
@@ -34,19 +34,10 @@ class SurveyResponseIn(PublicInput):
     answers: dict[Annotated[str, Field(max_length=32)], str | int | list[Annotated[str, Field(max_length=200)]]]
 
 
-class Rating(str, enum.Enum):
-    satisfied = "satisfied"
-    basically_satisfied = "basically_satisfied"
-    dissatisfied = "dissatisfied"
-
-    @property
-    def label(self) -> str:
-        return {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}[self.value]
-
-
 class RatingIn(PublicInput):
     query_code: QueryCode
     rating: Rating
+    comment: Text(500) | None = None
 
 
 class ReviewRequestIn(PublicInput):

@@ -14,6 +14,11 @@ Answer = str | int | list[str]
 RESPONSES = "#responses"
 
 
+def counter_scope(survey_id: str) -> str:
+    """The Store counter scope holding one survey's results."""
+    return f"survey:{survey_id}"
+
+
 def _shown(question: Question, answers: dict[str, Any]) -> bool:
     cond = question.show_if
     if cond is None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-CHINA = ZoneInfo("Asia/Shanghai")
+from site_builder.chinatime import CHINA, china_date
+
+__all__ = ["CHINA", "TIME_LIMITS", "Limit", "TimeLimit", "calendar_deadline", "china_date"]
 
 
 class Limit(str, enum.Enum):
@@ -43,10 +44,6 @@ TIME_LIMITS: dict[Limit, TimeLimit] = {
     Limit.re_review_request: TimeLimit(30, "收到复查意见后请求复核"),
     Limit.re_review: TimeLimit(30, "复核答复"),
 }
-
-
-def china_date(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(CHINA).date()
 
 
 def calendar_deadline(start: dt.date, limit: Limit) -> dt.date:

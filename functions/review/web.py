@@ -15,17 +15,18 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 from aws_lambda_powertools.event_handler import Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from site_builder.org import OrgTree
+from site_builder.templating import environment
 
 from .. import config
 from ..domain.access import Permission, allowed
-from ..domain.calendar import WorkingCalendar
+from ..domain.errors import InvalidSubmission, NotFoundError, PageExpired
+from ..http import cookie as cookie_value
+from ..http import is_https as _is_https
 from ..services import accounts
 from ..services.accounts import Session
-from ..services.casework import Casework
+from ..services.context import PortalContext
 
 SESSION_COOKIE, SECURE_SESSION_COOKIE = "portal_session", "__Host-portal_session"
 LOGIN_CSRF_COOKIE = "portal_login_csrf"
@@ -51,37 +52,27 @@ def inert(value: object) -> Markup:
     return Markup(text)
 
 
-TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
-                        autoescape=select_autoescape(default=True))
-TEMPLATES.filters["inert"] = inert
+TEMPLATES = environment(Path(__file__).parent.parent / "templates", {"inert": inert})
 
 
 class LoginRequired(Exception):
     """No live session: the handler answers with a redirect to the login page."""
 
 
-_casework: dict[int, Casework] = {}
-
-
-def casework() -> Casework:
-    ctx = config.context()
-    if id(ctx) not in _casework:
-        _casework.clear()
-        _casework[id(ctx)] = Casework(ctx, OrgTree(ctx.registry.units),
-                                      WorkingCalendar.from_registry(ctx.registry))
-    return _casework[id(ctx)]
+def ctx() -> PortalContext:
+    return config.context()
 
 
 def is_https(event) -> bool:
-    return (event.headers.get("x-forwarded-proto") == "https") or bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+    return _is_https(event.headers)
 
 
 def cookie(event, name: str) -> str | None:
-    for item in event.cookies or []:
-        key, _, value = item.partition("=")
-        if key.strip() == name:
-            return value.strip()
-    return None
+    return cookie_value(event.cookies, name)
+
+
+def params(event) -> dict[str, str]:
+    return event.query_string_parameters or {}
 
 
 def session_cookie(event, token: str, max_age: int | None = None) -> str:
@@ -93,8 +84,8 @@ def session_cookie(event, token: str, max_age: int | None = None) -> str:
 
 def current_session(event) -> Session:
     token = cookie(event, SECURE_SESSION_COOKIE) or cookie(event, SESSION_COOKIE)
-    ctx = config.context()
-    session = accounts.session_for(ctx.store, token, ctx.clock())
+    context = config.context()
+    session = accounts.session_for(context.store, token, context.clock())
     if session is None:
         raise LoginRequired()
     return session
@@ -102,6 +93,13 @@ def current_session(event) -> Session:
 
 def form(event) -> dict[str, str]:
     return dict(parse_qsl(event.decoded_body or "", keep_blank_values=True, max_num_fields=50))
+
+
+def int_field(data: dict[str, str], name: str) -> int:
+    value = data.get(name, "")
+    if not (value.isascii() and value.isdigit() and len(value) <= 12):
+        raise InvalidSubmission("表单内容有误，请刷新页面后重试")
+    return int(value)
 
 
 def same_origin(event) -> bool:
@@ -113,9 +111,9 @@ def same_origin(event) -> bool:
     if not origin:
         return True
     configured = os.environ.get("PORTAL_SITE_ORIGIN")
-    if configured:
-        return origin.rstrip("/") == configured.rstrip("/")
-    return origin.split("://", 1)[-1] == event.headers.get("host", "")
+    expected = configured or f"{'https' if is_https(event) else 'http'}://{event.headers.get('host', '')}"
+    # Scheme, host and port, all three: "evil://127.0.0.1:8633" is not this site.
+    return origin.rstrip("/").lower() == expected.rstrip("/").lower()
 
 
 def posted_by(event, permission: Permission | None = None) -> tuple[Session, dict[str, str]]:
@@ -129,18 +127,24 @@ def posted_by(event, permission: Permission | None = None) -> tuple[Session, dic
     return session, data
 
 
-class CsrfFailed(Exception):
-    pass
+class CsrfFailed(PageExpired):
+    """The form's token or Origin does not match the session (→ the page has expired)."""
+
+    def __init__(self) -> None:
+        super().__init__("安全校验未通过（页面可能已打开太久），请返回并刷新页面后重试。")
 
 
-class Forbidden(Exception):
-    pass
+class Forbidden(NotFoundError):
+    """Not allowed here: answered exactly like a page that does not exist."""
+
+    def __init__(self) -> None:
+        super().__init__("页面不存在，或不在您的工作范围内。")
 
 
 def page(template: str, session: Session | None, status: int = 200, headers: dict | None = None,
          cookies: list[str] | None = None, **context) -> Response:
     staff = session.staff if session else None
-    org = casework().org
+    org = config.context().org
     nav = [(href, label, perm) for href, label, perm in NAV if staff and allowed(staff.role, perm)]
     html = TEMPLATES.get_template(f"review/{template}").render(
         staff=staff, csrf=session.csrf if session else "", nav=nav,

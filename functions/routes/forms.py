@@ -8,7 +8,6 @@ field, so nothing typed is lost.
 from __future__ import annotations
 
 import html
-import json
 import os
 from collections.abc import Callable
 from http import HTTPStatus
@@ -17,27 +16,25 @@ from urllib.parse import parse_qs, urlsplit
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ValidationError
 
 from site_builder import forms, shells
-from site_builder.org import OrgTree
+from site_builder.templating import environment
 
 from .. import config
+from ..domain.case import RATING_LABELS
 from ..domain.errors import DomainError, InvalidSubmission
 from ..domain.petitions import PetitionIn
-from ..domain.submissions import CommentIn, FeedbackIn, Rating, SurveyResponseIn
+from ..domain.submissions import CommentIn, FeedbackIn, SurveyResponseIn
 from ..formdata import derived_idempotency_key, flatten, parse_form
 from ..guard import client_ip
-from ..http import json_dumps, status_of, validation_errors
-from ..services import receipts
+from ..http import cookie, is_https, message_of, status_of, validation_errors
+from ..services import petitions, receipts
 from ..services import submissions as service
 from ..services.idempotency import IdempotentRequest
-from ..store.protocol import StoredResponse
 
 router = Router()
-_TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
-                         autoescape=select_autoescape(default=True))
+_TEMPLATES = environment(Path(__file__).parent.parent / "templates")
 
 
 def _build_dir() -> Path:
@@ -75,14 +72,10 @@ def _submit(shell: str, render_form: Callable[[forms.FormState], str], model: ty
     except DomainError as exc:
         status = status_of(exc)
         errors = {exc.field: exc.message} if exc.field else {}
-        message = exc.message
+        message = message_of(exc)
     form_html = render_form(forms.FormState(values=values, errors=errors, message=message,
                                             idempotency_key=control["idempotency_key"]))
     return _html(status.value, forms.replace_form(shells.load(_build_dir(), shell), form_html))
-
-
-def _json_receipt(result: dict) -> StoredResponse:
-    return StoredResponse(201, json_dumps(result), {"Content-Type": "application/json"})
 
 
 def _see_other(location: str, cookie: str | None = None) -> Response:
@@ -94,7 +87,7 @@ def _see_other(location: str, cookie: str | None = None) -> Response:
 
 
 def _receipt_cookie(token: str) -> str:
-    secure = "; Secure" if router.current_event.headers.get("x-forwarded-proto") == "https" else ""
+    secure = "; Secure" if is_https(router.current_event.headers) else ""
     return (f"{receipts.COOKIE}={token}; Path=/forms/receipt; Max-Age={int(receipts.LIFETIME.total_seconds())}; "
             f"HttpOnly; SameSite=Strict{secure}")
 
@@ -111,22 +104,17 @@ def petition_form():
     ctx = config.context()
 
     def submit(petition: PetitionIn, idem: IdempotentRequest):
-        stored = service.submit_petition(ctx, petition, _json_receipt, idem)
-        token = receipts.seal(json.loads(stored.body), ctx.secret_key, ctx.clock())
+        receipt = petitions.submit_petition(ctx, petition, idem)
+        token = receipts.seal(receipt.model_dump(mode="json"), ctx.secret_key, ctx.clock())
         return _see_other("/forms/receipt", _receipt_cookie(token))
 
-    org = OrgTree(ctx.registry.units)
-    return _submit("petition", lambda state: forms.petition_form(org, state), PetitionIn, submit)
+    return _submit("petition", lambda state: forms.petition_form(ctx.org, state), PetitionIn, submit)
 
 
 @router.get("/forms/receipt", include_in_schema=False)
 def receipt_page():
     ctx = config.context()
-    token = None
-    for cookie in router.current_event.cookies or []:
-        name, _, value = cookie.partition("=")
-        if name.strip() == receipts.COOKIE:
-            token = value.strip()
+    token = cookie(router.current_event.cookies, receipts.COOKIE)
     receipt = receipts.unseal(token, ctx.secret_key, ctx.clock()) if token else None
     if receipt is None:
         return _html(HTTPStatus.NOT_FOUND.value, _page("回执已失效", _TEMPLATES.get_template("receipt_expired.html").render()))
@@ -158,7 +146,7 @@ def feedback_form():
     def submit(feedback: FeedbackIn, idem: IdempotentRequest):
         if feedback.page is None:  # without JavaScript the page travels in the form page's own URL
             feedback = feedback.model_copy(update={"page": _page_from_referer()})
-        service.submit_feedback(ctx, feedback, _json_receipt, idem)
+        service.submit_feedback(ctx, feedback, idem)
         return _see_other("/forms/thanks?feedback")
 
     return _submit("feedback", forms.feedback_form, FeedbackIn, submit)
@@ -172,7 +160,7 @@ def comment_form(consultation_id: str):
         return _html(HTTPStatus.NOT_FOUND.value, _page("页面不存在", "<h1>没有这个征求意见稿</h1>"))
 
     def submit(comment: CommentIn, idem: IdempotentRequest):
-        service.submit_comment(ctx, consultation_id, comment, _json_receipt, idem)
+        service.submit_comment(ctx, consultation_id, comment, idem)
         return _see_other("/forms/thanks?comment")
 
     return _submit(f"consultation-{consultation_id}",
@@ -186,13 +174,12 @@ def survey_form(survey_id: str):
     if survey is None:
         return _html(HTTPStatus.NOT_FOUND.value, _page("页面不存在", "<h1>没有这项调查</h1>"))
     multiple = frozenset(f"answers.{q.id}" for q in survey.questions if q.type == "multiple")
-    org = OrgTree(ctx.registry.units)
 
     def submit(response: SurveyResponseIn, idem: IdempotentRequest):
-        service.submit_survey_response(ctx, survey_id, response, _json_receipt, idem)
+        service.submit_survey_response(ctx, survey_id, response, idem)
         return _see_other("/forms/thanks?survey")
 
-    return _submit(f"survey-{survey_id}", lambda state: forms.survey_form(survey_id, survey, org, state),
+    return _submit(f"survey-{survey_id}", lambda state: forms.survey_form(survey_id, survey, ctx.org, state),
                    SurveyResponseIn, submit, multiple)
 
 
@@ -205,11 +192,10 @@ def track_form():
     try:
         if not reference or not code:
             raise InvalidSubmission("请填写受理编号和查询码")
-        status = service.petition_status(ctx, reference, code)
+        status = petitions.petition_status(ctx, reference, code)
     except DomainError as exc:
-        state = forms.FormState(values=values, message=exc.message)
+        state = forms.FormState(values=values, message=message_of(exc))
         return _html(status_of(exc).value, forms.replace_form(shells.load(_build_dir(), "track"), forms.track_form(state)))
-    labels = {r.value: r.label for r in Rating}
-    panel = _TEMPLATES.get_template("status.html").render(status=status, rating_labels=labels)
+    panel = _TEMPLATES.get_template("status.html").render(status=status, rating_labels=RATING_LABELS)
     page = forms.replace_form(shells.load(_build_dir(), "track"), panel)
     return _html(HTTPStatus.OK.value, page)

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from functions.domain.cases import Role
-from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError, RateLimited
+from functions.domain.access import STAFF_ROLES, Role
+from functions.domain.errors import AuthenticationFailed, ConflictError, InvalidSubmission, NotFoundError, RateLimited
 from functions.store.protocol import AlreadyExists, AuditEvent, CounterIncrement, Record, Store
 
 STAFF, SESSION = "staff", "session"
@@ -85,6 +85,8 @@ def add_staff(store: Store, username: str, name: str, unit: str, role: Role, pas
               now: dt.datetime) -> Staff:
     username = _username(username)
     _check_password(password)
+    if role not in STAFF_ROLES:
+        raise InvalidSubmission("角色无效", field="role")
     data = {"username": username, "name": name.strip(), "role": role.value, "password": _HASHER.hash(password),
             "disabled": False, "generation": 1}
     record = Record(STAFF, username, data, now, unit=unit, queue_sort=username)
@@ -144,7 +146,7 @@ def login(store: Store, username: str, password: str, client: str, now: dt.datet
     if not ok:
         store.append_audit(AuditEvent(STAFF, username or "-", now, actor="anonymous", action="login_failed",
                                       unit=record.unit if record else None))
-        raise InvalidSubmission("用户名或密码不正确")
+        raise AuthenticationFailed("用户名或密码不正确")
     staff = _staff(record)
     token = secrets.token_urlsafe(32)
     key = hashlib.sha256(token.encode()).hexdigest()

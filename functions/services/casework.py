@@ -1,4 +1,5 @@
-"""Staff work on petition cases: queues in scope, the case, actions, the edit lock, notes, reveals.
+"""Staff work on petition cases: queues in scope, the case page, actions, the edit lock, notes,
+reveals and attachments.
 
 Every change is one Store.update with its audit event and the version the staff member saw, so a
 stale form becomes a ConflictError, never an overwrite. Out-of-scope cases answer NotFoundError
@@ -7,181 +8,276 @@ stale form becomes a ConflictError, never an overwrite. Out-of-scope cases answe
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Protocol
 
-from site_builder.org import OrgTree
+from site_builder.chinatime import china_clock
 
-from functions.domain import cases
-from functions.domain.access import Permission, allowed
-from functions.domain.cases import ActionInput, Role
+from functions.blobs.protocol import ATTACHMENTS
+from functions.domain import transitions
+from functions.domain.access import Permission, Role, allowed
+from functions.domain.case import COLLECTION, FINISHED, OPEN, Case, EditLock, Note, Stage
 from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError
-from functions.domain.petitions import Stage
+from functions.domain.identity import masked_contact
+from functions.domain.time_limits import TIME_LIMITS
 from functions.store.protocol import AuditEvent, Record, VersionConflict
 
 from .accounts import Staff
-from .submissions import PETITION, PortalContext
+from .context import PortalContext
+from .petitions import record_of
+from .scope import records_in_scope, require
 
 LOCK_FOR = dt.timedelta(minutes=15)
-CLOSED_SORT = "~"
-OUT_OF_SCOPE = "（范围外）"  # stands for a case reference the reader of that log may not see  # finished cases sort after every open deadline in the unit queues
+DUE_SOON = 3  # working days
+OUT_OF_SCOPE = "（范围外）"  # stands for a case reference the reader of that log may not see
+STALE = "这件信访事项已被他人修改，请刷新页面查看最新情况后再操作"
+VIEWS = (("all", "全部"), ("due_soon", "即将超期"), ("overdue", "已超期"), ("open", "未办结"), ("closed", "已办结"))
+CONTACT_LABELS = (("name", "姓名"), ("mobile", "手机号码"), ("email", "电子邮箱"), ("id_number", "居民身份证号"))
 
 
-class Calendar(Protocol):
-    def add_working_days(self, start: dt.date, n: int) -> dt.date: ...
-    def working_days_between(self, a: dt.date, b: dt.date) -> int: ...
+@dataclass(frozen=True)
+class StoredCase:
+    """A case as read from the Store, with the version a change must name."""
+
+    case: Case
+    version: int
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, record: Record) -> StoredCase:
+        return cls(Case.from_data(record.data), record.version, record.created_at)
 
 
-@dataclass
-class Casework:
-    portal: PortalContext
-    org: OrgTree
-    calendar: Calendar
+@dataclass(frozen=True)
+class QueueRow:
+    reference: str
+    subject: str
+    kind: str
+    stage: str
+    stage_code: str
+    unit: str
+    unit_code: str
+    deadline: dt.date | None
+    left: str
+    state: str | None
+    received: dt.datetime
 
-    # --- reading ---------------------------------------------------------------------------
 
-    def require(self, staff: Staff, permission: Permission) -> None:
-        if not allowed(staff.role, permission):
-            raise NotFoundError("没有这个页面")
+@dataclass(frozen=True)
+class DeadlineRow:
+    label: str
+    date: dt.date
+    left: str
+    state: str | None
+    note: str | None
 
-    def in_scope(self, staff: Staff, unit: str | None) -> bool:
-        return unit is not None and unit in self.org and self.org.contains(staff.unit, unit)
 
-    def cases_in_scope(self, staff: Staff, unit: str | None = None) -> list[Record]:
-        """Every case handled in the staff member's subtree (or in `unit`'s subtree, if in scope),
-        nearest deadline first, finished cases last."""
-        self.require(staff, Permission.view_cases)
-        top = unit if unit and self.in_scope(staff, unit) else staff.unit
-        found = self.records_in_scope(PETITION, top)
-        return sorted(found, key=lambda r: (r.queue_sort or CLOSED_SORT, r.key))
+# --- deadlines -----------------------------------------------------------------------------------
 
-    def records_in_scope(self, collection: str, top: str) -> list[Record]:
-        """Every queued record of `collection` in the units of `top`'s subtree (all pages)."""
-        found: list[Record] = []
-        for code in self.org.subtree(top):
-            token = None
-            while True:
-                page, token = self.portal.store.queue(collection, code, limit=200, after=token)
-                found += page
-                if token is None:
-                    break
-        return found
+def days_left(ctx: PortalContext, due: dt.date, today: dt.date) -> int:
+    """Working days from today to a deadline (negative once overdue)."""
+    return ctx.calendar.working_days_between(today, due)
 
-    def case(self, staff: Staff, reference: str) -> Record:
-        self.require(staff, Permission.view_cases)
-        record = self.portal.store.get(PETITION, reference)
-        if record is None:
-            raise NotFoundError("没有这个信访事项")
-        if not self.in_scope(staff, record.unit):
-            # The case's unit learns who tried; the intruder's unit learns that they tried, not what.
-            now = self.portal.clock()
-            self.portal.store.append_audit(AuditEvent(PETITION, record.key, now, actor=staff.username,
-                                                      action="access_denied", unit=record.unit))
-            self.portal.store.append_audit(AuditEvent(PETITION, OUT_OF_SCOPE, now, actor=staff.username,
-                                                      action="access_denied", unit=staff.unit))
-            raise NotFoundError("没有这个信访事项")
-        return record
 
-    def timeline(self, staff: Staff, reference: str) -> list[AuditEvent]:
-        self.case(staff, reference)
-        return self.portal.store.audit_trail(PETITION, reference)
+def left_text(days: int) -> str:
+    return f"已超期 {-days} 个工作日" if days < 0 else f"剩 {days} 个工作日"
 
-    def reveal_contact(self, staff: Staff, reference: str) -> dict:
-        """The unmasked contact data; the reveal itself is audited."""
-        self.require(staff, Permission.reveal_contact)
-        record = self.case(staff, reference)
-        self._audit_only(staff, record, "contact_revealed")
-        return dict(record.data.get("contact", {}))
 
-    def days_left(self, day: str, today: dt.date) -> int:
-        """Working days from today to a deadline (negative once overdue)."""
-        due = dt.date.fromisoformat(day)
-        if due >= today:
-            return self.calendar.working_days_between(today, due)
-        return -self.calendar.working_days_between(due, today)
+def _state(days: int) -> str | None:
+    return "overdue" if days < 0 else "due_soon" if days <= DUE_SOON else None
 
-    # --- changing --------------------------------------------------------------------------
 
-    def act(self, staff: Staff, reference: str, action: str, version: int, data: ActionInput) -> Record:
-        self.require(staff, Permission.act_on_cases)
-        record = self._for_change(staff, reference, version)
-        if staff.unit != record.data["handling_unit"]:
-            raise ConflictError("只有承办单位可以办理这件信访事项")
-        today = self.portal.today()
-        ctx = cases.Context(today=today, actor_unit=staff.unit,
-                            is_descendant=lambda anc, unit: unit in self.org and anc != unit and self.org.contains(anc, unit),
-                            add_working_days=self.calendar.add_working_days)
-        new = cases.apply(record.data, action, staff.role, data, ctx)
-        new.pop("lock", None)  # finishing an action releases the edit lock
-        before = {"stage": record.data["stage"], "handling_unit": record.data["handling_unit"]}
-        after = {"stage": new["stage"], "handling_unit": new["handling_unit"]}
-        return self._save(staff, record, new, action, before, after)
-
-    def note(self, staff: Staff, reference: str, version: int, text: str) -> Record:
-        """An internal note: seen by staff only, never on the tracking page."""
-        self.require(staff, Permission.act_on_cases)
-        text = (text or "").strip()
-        if not text or len(text) > 2000:
-            raise InvalidSubmission("备注应为 1 至 2000 字", field="note")
-        record = self._for_change(staff, reference, version)
-        now = self.portal.clock()
-        notes = [*record.data.get("notes", []), {"by": staff.username, "name": staff.name, "at": now.isoformat(),
-                                                 "text": text}]
-        return self._save(staff, record, {**record.data, "notes": notes}, "note_added", None, None)
-
-    def lock(self, staff: Staff, reference: str, version: int) -> Record:
-        """Mark the case as being worked on by this staff member for 15 minutes."""
-        self.require(staff, Permission.act_on_cases)
-        record = self._for_change(staff, reference, version)
-        now = self.portal.clock()
-        lock = {"by": staff.username, "name": staff.name, "until": (now + LOCK_FOR).isoformat()}
-        return self._save(staff, record, {**record.data, "lock": lock}, "locked", None, {"lock": staff.username})
-
-    def unlock(self, staff: Staff, reference: str, version: int) -> Record:
-        self.require(staff, Permission.act_on_cases)
-        record = self._for_change(staff, reference, version)
-        return self._save(staff, record, {k: v for k, v in record.data.items() if k != "lock"}, "unlocked", None, None)
-
-    def holder(self, record: Record) -> dict | None:
-        """The live edit lock, if any."""
-        lock = record.data.get("lock")
-        if lock and dt.datetime.fromisoformat(lock["until"]) > self.portal.clock():
-            return lock
+def deadline_state(ctx: PortalContext, case: Case, today: dt.date) -> str | None:
+    """"overdue", "due_soon" (3 working days or less) or None, from the nearest open deadline."""
+    due = case.nearest_deadline()
+    if case.stage not in OPEN or due is None:
         return None
-
-    def _for_change(self, staff: Staff, reference: str, version: int) -> Record:
-        record = self.case(staff, reference)
-        if record.version != version:
-            raise ConflictError("这件信访事项已被他人修改，请刷新页面查看最新情况后再操作")
-        holder = self.holder(record)
-        if holder and holder["by"] != staff.username:
-            raise ConflictError(f"{holder['name']}正在处理这件信访事项（至 {holder['until'][11:16]} UTC），请稍后再试")
-        return record
-
-    def _save(self, staff: Staff, record: Record, data: dict, action: str, before, after) -> Record:
-        now = self.portal.clock()
-        sort = cases.nearest_deadline(data) or f"{CLOSED_SORT}{data.get('closed_on', '')}"
-        audit = AuditEvent(PETITION, record.key, now, actor=staff.username, action=action, unit=data["handling_unit"],
-                           before=before, after=after)
-        try:
-            return self.portal.store.update(dataclasses.replace(record, data=data, unit=data["handling_unit"],
-                                                                queue_sort=sort),
-                                            expected_version=record.version, audit=audit)
-        except VersionConflict:
-            raise ConflictError("这件信访事项已被他人修改，请刷新页面查看最新情况后再操作") from None
-
-    def _audit_only(self, staff: Staff, record: Record, action: str) -> None:
-        self.portal.store.append_audit(AuditEvent(PETITION, record.key, self.portal.clock(), actor=staff.username,
-                                                  action=action, unit=record.unit))
+    return _state(days_left(ctx, due, today))
 
 
-def stage_label(record: Record) -> str:
-    return Stage(record.data["stage"]).label
+# --- reading -------------------------------------------------------------------------------------
+
+def cases_in_scope(ctx: PortalContext, staff: Staff, unit: str | None = None) -> list[StoredCase]:
+    """Every case handled in the staff member's subtree (or in `unit`'s subtree, if in scope),
+    in queue order: nearest deadline first, finished cases last."""
+    require(staff, Permission.view_cases)
+    top = unit if unit and ctx.in_scope(staff.unit, unit) else staff.unit
+    found = sorted(records_in_scope(ctx, COLLECTION, top), key=lambda r: (r.queue_sort or "", r.key))
+    return [StoredCase.of(r) for r in found]
 
 
-def available_actions(record: Record, staff: Staff) -> list[cases.Transition]:
-    if staff.unit != record.data["handling_unit"] or staff.role not in (Role.handler, Role.approver):
+def _shown(view: str, stage: str | None, case: Case, state: str | None) -> bool:
+    finished = case.stage in FINISHED
+    wanted = {"due_soon": state == "due_soon", "overdue": state == "overdue", "open": not finished,
+              "closed": finished}.get(view, True)
+    return wanted and (stage is None or case.stage.value == stage)
+
+
+def queue_rows(ctx: PortalContext, staff: Staff, view: str, unit: str | None, stage: str | None) -> list[QueueRow]:
+    """The rows of a queue view (全部, 即将超期, 已超期, 未办结, 已办结), optionally one stage."""
+    today = ctx.today()
+    rows = []
+    for stored in cases_in_scope(ctx, staff, unit):
+        case = stored.case
+        state = deadline_state(ctx, case, today)
+        if not _shown(view, stage, case, state):
+            continue
+        due = None if case.finished else case.nearest_deadline()
+        rows.append(QueueRow(reference=case.reference, subject=case.subject, kind=case.kind.label,
+                             stage=case.stage.label, stage_code=case.stage.value,
+                             unit=ctx.org[case.handling_unit].name, unit_code=case.handling_unit, deadline=due,
+                             left=left_text(days_left(ctx, due, today)) if due else "", state=state,
+                             received=case.received))
+    return rows
+
+
+def load(ctx: PortalContext, staff: Staff, reference: str) -> StoredCase:
+    require(staff, Permission.view_cases)
+    record = ctx.store.get(COLLECTION, reference)
+    if record is None:
+        raise NotFoundError("没有这个信访事项")
+    if not ctx.in_scope(staff.unit, record.unit):
+        # The case's unit learns who tried; the intruder's unit learns that they tried, not what.
+        now = ctx.clock()
+        ctx.store.append_audit(AuditEvent(COLLECTION, record.key, now, actor=staff.username,
+                                          action="access_denied", unit=record.unit))
+        ctx.store.append_audit(AuditEvent(COLLECTION, OUT_OF_SCOPE, now, actor=staff.username,
+                                          action="access_denied", unit=staff.unit))
+        raise NotFoundError("没有这个信访事项")
+    return StoredCase.of(record)
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    stored: StoredCase
+    handling: str
+    deadlines: list[DeadlineRow]
+    contact: list[tuple[str, str]]
+    revealed: bool
+    can_reveal: bool
+    can_act: bool
+    actions: list[transitions.Transition]
+    lock: EditLock | None
+    children: list[tuple[str, str]]
+    timeline: list[AuditEvent]
+
+    @property
+    def case(self) -> Case:
+        return self.stored.case
+
+
+def case_detail(ctx: PortalContext, staff: Staff, reference: str, reveal: bool = False) -> CaseDetail:
+    """Everything the case page shows. Contact data is masked unless `reveal`, which is audited."""
+    if reveal:
+        require(staff, Permission.reveal_contact)
+    stored = load(ctx, staff, reference)
+    case, today = stored.case, ctx.today()
+    if reveal:
+        _audit_only(ctx, staff, stored, "contact_revealed")
+    deadlines = []
+    for limit, due in sorted(case.deadlines.items(), key=lambda item: item[1]):
+        left = days_left(ctx, due, today)
+        deadlines.append(DeadlineRow(TIME_LIMITS[limit].label, due, left_text(left), _state(left),
+                                     ctx.calendar.deadline_note(due, limit)))
+    contact = case.contact.model_dump() if reveal else masked_contact(**case.contact.model_dump())
+    can_act = allowed(staff.role, Permission.act_on_cases) and staff.unit == case.handling_unit
+    return CaseDetail(
+        stored=stored, handling=ctx.org[case.handling_unit].name, deadlines=deadlines,
+        contact=[(label, contact[key]) for key, label in CONTACT_LABELS if contact.get(key)],
+        revealed=reveal, can_reveal=allowed(staff.role, Permission.reveal_contact), can_act=can_act,
+        actions=available_actions(ctx, stored, staff), lock=holder(ctx, case),
+        children=[(code, ctx.org[code].name) for code in ctx.org.subtree(staff.unit) if code != staff.unit],
+        timeline=ctx.store.audit_trail(COLLECTION, reference))
+
+
+def available_actions(ctx: PortalContext, stored: StoredCase, staff: Staff) -> list[transitions.Transition]:
+    if staff.unit != stored.case.handling_unit or staff.role not in (Role.handler, Role.approver):
         return []
-    return cases.available(Stage(record.data["stage"]), staff.role)
+    return transitions.allowed_now(stored.case, staff.role, ctx.transition_context(staff.unit))
+
+
+def attachment_link(ctx: PortalContext, staff: Staff, reference: str, attachment: str, seconds: int) -> str:
+    """A short-lived download link to one attachment of a case in scope; every opening is audited."""
+    stored = load(ctx, staff, reference)
+    if attachment not in stored.case.attachments or ctx.blobs is None:
+        raise NotFoundError("没有这个附件")
+    now = ctx.clock()
+    ctx.store.append_audit(AuditEvent(COLLECTION, reference, now, actor=staff.username, action="attachment_opened",
+                                      unit=stored.case.handling_unit, after={"attachment": attachment}))
+    return ctx.blobs.download_url(ATTACHMENTS + attachment, now + dt.timedelta(seconds=seconds))
+
+
+def holder(ctx: PortalContext, case: Case) -> EditLock | None:
+    """The live edit lock, if any."""
+    return case.lock if case.lock is not None and case.lock.until > ctx.clock() else None
+
+
+# --- changing ------------------------------------------------------------------------------------
+
+def act(ctx: PortalContext, staff: Staff, reference: str, action: str, version: int,
+        data: transitions.ActionInput) -> StoredCase:
+    require(staff, Permission.act_on_cases)
+    stored = _for_change(ctx, staff, reference, version)
+    if staff.unit != stored.case.handling_unit:
+        raise ConflictError("只有承办单位可以办理这件信访事项")
+    new = transitions.apply(stored.case, action, staff.role, data, ctx.transition_context(staff.unit))
+    before = {"stage": stored.case.stage.value, "handling_unit": stored.case.handling_unit}
+    after = {"stage": new.stage.value, "handling_unit": new.handling_unit}
+    return _save(ctx, staff, stored, new, action, before, after)
+
+
+def note(ctx: PortalContext, staff: Staff, reference: str, version: int, text: str) -> StoredCase:
+    """An internal note: seen by staff only, never on the tracking page."""
+    require(staff, Permission.act_on_cases)
+    text = (text or "").strip()
+    if not text or len(text) > 2000:
+        raise InvalidSubmission("备注应为 1 至 2000 字", field="note")
+    stored = _for_change(ctx, staff, reference, version)
+    new = stored.case.model_copy(deep=True)
+    new.notes.append(Note(by=staff.username, name=staff.name, at=ctx.clock(), text=text))
+    return _save(ctx, staff, stored, new, "note_added", None, None)
+
+
+def lock(ctx: PortalContext, staff: Staff, reference: str, version: int) -> StoredCase:
+    """Mark the case as being worked on by this staff member for 15 minutes."""
+    require(staff, Permission.act_on_cases)
+    stored = _for_change(ctx, staff, reference, version)
+    new = stored.case.model_copy(update={"lock": EditLock(by=staff.username, name=staff.name,
+                                                          until=ctx.clock() + LOCK_FOR)})
+    return _save(ctx, staff, stored, new, "locked", None, {"lock": staff.username})
+
+
+def unlock(ctx: PortalContext, staff: Staff, reference: str, version: int) -> StoredCase:
+    require(staff, Permission.act_on_cases)
+    stored = _for_change(ctx, staff, reference, version)
+    return _save(ctx, staff, stored, stored.case.model_copy(update={"lock": None}), "unlocked", None, None)
+
+
+def _for_change(ctx: PortalContext, staff: Staff, reference: str, version: int) -> StoredCase:
+    stored = load(ctx, staff, reference)
+    if stored.version != version:
+        raise ConflictError(STALE)
+    lock_ = holder(ctx, stored.case)
+    if lock_ and lock_.by != staff.username:
+        raise ConflictError(f"{lock_.name}正在处理这件信访事项（至 {china_clock(lock_.until)}），请稍后再试")
+    return stored
+
+
+def _save(ctx: PortalContext, staff: Staff, stored: StoredCase, new: Case, action: str, before, after) -> StoredCase:
+    audit = AuditEvent(COLLECTION, new.reference, ctx.clock(), actor=staff.username, action=action,
+                       unit=new.handling_unit, before=before, after=after)
+    try:
+        record = ctx.store.update(record_of(new, stored.created_at, stored.version),
+                                  expected_version=stored.version, audit=audit)
+    except VersionConflict:
+        raise ConflictError(STALE) from None
+    return StoredCase.of(record)
+
+
+def _audit_only(ctx: PortalContext, staff: Staff, stored: StoredCase, action: str) -> None:
+    ctx.store.append_audit(AuditEvent(COLLECTION, stored.case.reference, ctx.clock(), actor=staff.username,
+                                      action=action, unit=stored.case.handling_unit))
+
+
+def stage_choices() -> list[tuple[str, str]]:
+    return [(s.value, s.label) for s in Stage]

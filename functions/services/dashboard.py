@@ -7,15 +7,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from functions.domain.petitions import STAGE_LABELS, Stage
-from functions.domain.time_limits import china_date
-from functions.store.protocol import Record
+from functions.domain.case import OPEN, STAGE_LABELS, Stage
 
 from .accounts import Staff
-from .casework import Casework
+from .casework import cases_in_scope, deadline_state
+from .context import PortalContext
 
-DUE_SOON = 3  # working days
-OPEN = frozenset(s.value for s in Stage) - {Stage.closed.value, Stage.not_accepted.value}
 # Words too common in petitions to say anything about a topic.
 STOPWORDS = frozenset("""我们 你们 他们 这个 那个 一个 没有 什么 怎么 为什么 可以 已经 还是 就是 但是 因为 所以 如果 希望 要求
 反映 问题 情况 有关 相关 进行 请求 请问 建议 关于 领导 部门 工作 单位 群众 本人 我村 我们村 今年 去年 目前 现在 一直 多次""".split())
@@ -35,36 +32,25 @@ class UnitRow:
         return round(100 * self.overdue / self.open, 1) if self.open else 0.0
 
 
-def deadline_state(work: Casework, record: Record, today: dt.date) -> str | None:
-    """"overdue", "due_soon" (3 working days or less) or None, from the nearest open deadline."""
-    if record.data["stage"] not in OPEN or not record.data.get("deadlines"):
-        return None
-    left = work.days_left(min(record.data["deadlines"].values()), today)
-    if left < 0:
-        return "overdue"
-    return "due_soon" if left <= DUE_SOON else None
-
-
-def dashboard(work: Casework, staff: Staff, today: dt.date) -> dict:
-    records = work.cases_in_scope(staff)
-    org = work.org
+def dashboard(ctx: PortalContext, staff: Staff, today: dt.date) -> dict:
+    cases = [stored.case for stored in cases_in_scope(ctx, staff)]
+    org = ctx.org
     groups = [(staff.unit, {staff.unit})] + [(child, set(org.subtree(child))) for child in org.children(staff.unit)]
     rows = []
     for code, members in groups:
         row = UnitRow(code, org[code].name + ("（本级）" if code == staff.unit else ""))
-        for record in records:
-            if record.unit in members:
-                row.by_stage[record.data["stage"]] += 1
-                if record.data["stage"] in OPEN:
+        for case in cases:
+            if case.handling_unit in members:
+                row.by_stage[case.stage.value] += 1
+                if case.stage in OPEN:
                     row.open += 1
-                    state = deadline_state(work, record, today)
+                    state = deadline_state(ctx, case, today)
                     row.overdue += state == "overdue"
                     row.due_soon += state == "due_soon"
         rows.append(row)
-    month = [r for r in records if china_date(dt.datetime.fromisoformat(r.data["received"])).strftime("%Y-%m")
-             == today.strftime("%Y-%m")]
+    month = [c for c in cases if c.received_day().strftime("%Y-%m") == today.strftime("%Y-%m")]
     return {"rows": rows, "stages": [(s.value, STAGE_LABELS[s]) for s in Stage],
-            "topics": top_topics([f"{r.data['subject']} {r.data['body']}" for r in month]), "month_total": len(month)}
+            "topics": top_topics([f"{c.subject} {c.body}" for c in month]), "month_total": len(month)}
 
 
 def top_topics(texts: list[str], limit: int = 10) -> list[tuple[str, int]]:

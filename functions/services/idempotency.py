@@ -1,8 +1,9 @@
-"""Idempotent POSTs: a replay of the same Idempotency-Key and body returns the first response.
+"""Idempotent POSTs: a replay of the same Idempotency-Key and body gets the first request's result.
 
-The first response can hold a secret (a petition's query code), so it is stored encrypted with a
-key derived from the Idempotency-Key itself, which only the client holds; the Store keeps only a
-hash of that key. A leaked table therefore reveals no query codes.
+The result (what the use case returned, not an HTTP response: each door renders it its own way) can
+hold a secret (a petition's query code), so it is stored encrypted with a key derived from the
+Idempotency-Key itself, which only the client holds; the Store keeps only a hash of that key. A
+leaked table therefore reveals no query codes.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from functions.domain.errors import ConflictError, InvalidSubmission
-from functions.store.protocol import IdempotencyClaim, Store, StoredResponse
+from functions.store.protocol import IdempotencyClaim, Store
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 TTL = dt.timedelta(hours=24)
@@ -48,22 +50,21 @@ class IdempotentRequest:
         hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=self.scope.encode(), info=b"portal idempotency")
         return AESGCM(hkdf.derive(self.key.encode()))
 
-    def claim(self, response: StoredResponse, now: dt.datetime) -> IdempotencyClaim:
+    def claim(self, result: dict, now: dt.datetime) -> IdempotencyClaim:
         nonce = os.urandom(12)
-        sealed = nonce + self._aead().encrypt(nonce, response.body.encode(), self.storage_key.encode())
-        stored = StoredResponse(response.status, base64.b64encode(sealed).decode(), dict(response.headers))
-        return IdempotencyClaim(self.storage_key, self.request_hash, stored, now + TTL)
+        plain = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
+        sealed = nonce + self._aead().encrypt(nonce, plain, self.storage_key.encode())
+        return IdempotencyClaim(self.storage_key, self.request_hash, base64.b64encode(sealed).decode(), now + TTL)
 
-    def replay(self, claim: IdempotencyClaim) -> StoredResponse:
-        """The first response, or ConflictError if this key came with another body."""
+    def replay(self, claim: IdempotencyClaim) -> dict:
+        """The first request's result, or ConflictError if this key came with another body."""
         if claim.request_hash != self.request_hash:
             raise ConflictError("这个 Idempotency-Key 已经用于内容不同的提交；请刷新页面后重新提交")
-        sealed = base64.b64decode(claim.response.body)
-        body = self._aead().decrypt(sealed[:12], sealed[12:], self.storage_key.encode()).decode()
-        return StoredResponse(claim.response.status, body, dict(claim.response.headers))
+        sealed = base64.b64decode(claim.result)
+        return json.loads(self._aead().decrypt(sealed[:12], sealed[12:], self.storage_key.encode()))
 
 
-def previous_response(store: Store, request: IdempotentRequest | None, now: dt.datetime) -> StoredResponse | None:
+def previous_result(store: Store, request: IdempotentRequest | None, now: dt.datetime) -> dict | None:
     if request is None:
         return None
     claim = store.get_idempotency(request.storage_key, now)

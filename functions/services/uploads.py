@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from functions.blobs.protocol import ALLOWED_TYPES, ATTACHMENTS, EXTENSIONS, INCOMING, MAX_BYTES, BlobStore, sniff_ok
 from functions.domain.errors import InvalidSubmission
@@ -24,11 +24,21 @@ class UploadIn(PublicInput):
     size: int = Field(ge=1, le=MAX_BYTES, description="文件大小（字节），最大 10 MB")
 
 
-def start_upload(blobs: BlobStore, upload: UploadIn, now: dt.datetime) -> dict:
+class UploadOut(BaseModel):
+    id: str = Field(description="附件编号，提交信访事项时放入 attachments")
+    url: str = Field(description="上传地址（以 multipart/form-data 提交 fields 和 file）")
+    fields: dict[str, str]
+    expires_at: dt.datetime
+    max_bytes: int
+
+
+def start_upload(blobs: BlobStore | None, upload: UploadIn, now: dt.datetime) -> UploadOut:
+    if blobs is None:
+        raise InvalidSubmission("暂不接收附件", field="filename")
     attachment_id = f"{uuid.uuid4()}.{EXTENSIONS[upload.content_type]}"  # the server picks the key
     presigned = blobs.presign_upload(INCOMING + attachment_id, upload.content_type, MAX_BYTES, now + UPLOAD_TTL)
-    return {"id": attachment_id, "url": presigned.url, "fields": presigned.fields,
-            "expires_at": presigned.expires_at.isoformat(), "max_bytes": MAX_BYTES}
+    return UploadOut(id=attachment_id, url=presigned.url, fields=presigned.fields, expires_at=presigned.expires_at,
+                     max_bytes=MAX_BYTES)
 
 
 def verify_attachments(blobs: BlobStore, attachment_ids: list[str]) -> None:

@@ -1,7 +1,7 @@
 """The Store: protocol (protocol.py), two adapters (sqlite.py, dynamodb.py) and the codecs they share.
 
 The adapters are not imported here, so `import functions.store` never pulls in boto3 or opens a
-database; `functions.store.factory.store_from_env` picks one. Everything below exists so that both
+database; `functions.config.make_store` picks one from `PORTAL_STORE`. Everything below exists so that both
 adapters encode datetimes, JSON, queue positions and page tokens byte for byte the same way and
 refuse the same bad arguments: the contract suite then really tests one behaviour, twice.
 """
@@ -23,7 +23,6 @@ from functions.store.protocol import (
     NotFound,
     Record,
     Store,
-    StoredResponse,
     StoreError,
     UniqueClaim,
     VersionConflict,
@@ -31,7 +30,7 @@ from functions.store.protocol import (
 
 __all__ = [
     "AlreadyExists", "AuditEvent", "CounterIncrement", "IdempotencyClaim", "IdempotentReplay",
-    "NotFound", "Record", "Store", "StoreError", "StoredResponse", "UniqueClaim", "VersionConflict",
+    "NotFound", "Record", "Store", "StoreError", "UniqueClaim", "VersionConflict",
 ]
 
 # Separates queue_sort from the key in a queue position. '#' sorts below every character that ISO

@@ -14,7 +14,7 @@ Every audit item (A# and E#) carries `at` and `stamp`, the insertion stamp (see 
 its unit is set, GSI2PK=AU#{unit}, GSI2SK={at ISO}#{stamp} for the `audit` index (audit_log). The
 audit order is (at, stamp) everywhere: audit_trail sorts a record's items by it, the index by GSI2SK.
 
-`data`, `before`, `after` and response headers are JSON *strings*, not maps: the low-level client
+`data`, `before` and `after` are JSON *strings*, not maps: the low-level client
 would otherwise turn every number into Decimal and floats could not round-trip exactly; a string
 comes back byte for byte. Numbers the adapter itself owns (version, counts, status) are N.
 
@@ -61,7 +61,6 @@ from functions.store.protocol import (
     IdempotentReplay,
     NotFound,
     Record,
-    StoredResponse,
     StoreError,
     UniqueClaim,
     VersionConflict,
@@ -434,11 +433,10 @@ def _audit(item: dict[str, Any]) -> AuditEvent:
 
 def _claim_item(claim: IdempotencyClaim) -> dict[str, Any]:
     return {"PK": _s(f"I#{claim.key}"), "SK": _s("I"), "request_hash": _s(claim.request_hash),
-            "status": _n(claim.response.status), "body": _s(claim.response.body),
-            "headers": _s(dump_json(claim.response.headers)),
+            "result": _s(claim.result),
             "expires_at": _s(to_iso(claim.expires_at)), "expires": _n(epoch_seconds(claim.expires_at))}
 
 
 def _claim(item: dict[str, Any]) -> IdempotencyClaim:
-    response = StoredResponse(int(item["status"]["N"]), item["body"]["S"], load_json(item["headers"]["S"]))
-    return IdempotencyClaim(item["PK"]["S"][2:], item["request_hash"]["S"], response, from_iso(item["expires_at"]["S"]))
+    return IdempotencyClaim(item["PK"]["S"][2:], item["request_hash"]["S"], item["result"]["S"],
+                            from_iso(item["expires_at"]["S"]))

@@ -9,7 +9,7 @@ increments are committed together or not at all, and a 2xx is only sent after th
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 
@@ -46,21 +46,14 @@ class AuditEvent:
 
 
 @dataclass(frozen=True)
-class StoredResponse:
-    """What an idempotent POST answered the first time (replayed verbatim)."""
-
-    status: int
-    body: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class IdempotencyClaim:
-    """Ties an Idempotency-Key to the request body's hash and to the response it produced."""
+    """Ties an Idempotency-Key to the request body's hash and to the result the first request had.
 
-    key: str  # already scoped by the caller (e.g. "POST /api/petitions|<header value>")
+    `result` is opaque text to the Store (the service stores it sealed: it may hold a query code)."""
+
+    key: str  # already scoped by the caller (e.g. a hash of "POST /api/petitions|<header value>")
     request_hash: str
-    response: StoredResponse
+    result: str
     expires_at: dt.datetime
 
 

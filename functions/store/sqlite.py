@@ -46,7 +46,6 @@ from functions.store.protocol import (
     IdempotentReplay,
     NotFound,
     Record,
-    StoredResponse,
     UniqueClaim,
     VersionConflict,
 )
@@ -96,9 +95,7 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 CREATE TABLE IF NOT EXISTS idempotency (
     key          TEXT PRIMARY KEY,
     request_hash TEXT NOT NULL,
-    status       INTEGER NOT NULL,
-    body         TEXT NOT NULL,
-    headers      TEXT NOT NULL,  -- JSON object
+    result       TEXT NOT NULL,  -- opaque to the store (sealed by the service)
     expires_at   TEXT NOT NULL
 ) WITHOUT ROWID;
 
@@ -236,9 +233,8 @@ class SqliteStore:
             self._append_audit(c, audit, record.version)
             if idempotency is not None:
                 # REPLACE only ever replaces an expired claim: an unexpired one raised above.
-                c.execute("INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?, ?, ?)",
-                          (idempotency.key, idempotency.request_hash, idempotency.response.status,
-                           idempotency.response.body, dump_json(idempotency.response.headers),
+                c.execute("INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?)",
+                          (idempotency.key, idempotency.request_hash, idempotency.result,
                            to_iso(idempotency.expires_at)))
             c.executemany("INSERT INTO uniques (namespace, value) VALUES (?, ?)",
                           [(u.namespace, u.value) for u in unique])
@@ -299,7 +295,7 @@ class SqliteStore:
         args: list[object] = [unit]
         if after is not None:
             at, tiebreak = decode_audit_token(after)
-            if not tiebreak.isdigit():
+            if not (tiebreak.isascii() and tiebreak.isdigit()):
                 raise ValueError("invalid page token")
             sql += " AND (at, id) < (?, ?)"
             args += [at, int(tiebreak)]
@@ -346,13 +342,12 @@ class SqliteStore:
 
     @staticmethod
     def _claim(c: sqlite3.Connection, key: str) -> IdempotencyClaim | None:
-        row = c.execute("SELECT request_hash, status, body, headers, expires_at FROM idempotency WHERE key = ?",
+        row = c.execute("SELECT request_hash, result, expires_at FROM idempotency WHERE key = ?",
                         (key,)).fetchone()
         if row is None:
             return None
-        request_hash, status, body, headers, expires_at = row
-        return IdempotencyClaim(key, request_hash, StoredResponse(status, body, load_json(headers)),
-                                from_iso(expires_at))
+        request_hash, result, expires_at = row
+        return IdempotencyClaim(key, request_hash, result, from_iso(expires_at))
 
 
 def _record(row: tuple) -> Record:
@@ -373,6 +368,11 @@ def _create_schema(c: sqlite3.Connection) -> None:
     new table, ids assigned in (at, collection, key, seq) order: the insertion order across records
     was never recorded, and within a record it was the version order, which this keeps for ties.
     """
+    claim_columns = {row[1] for row in c.execute("PRAGMA table_info(idempotency)")}
+    if "status" in claim_columns:
+        # Claims of the layout that stored HTTP responses: 24-hour replay caches, not records. They
+        # are dropped rather than converted (their sealed bodies were responses, not results).
+        c.execute("DROP TABLE idempotency")
     columns = {row[1] for row in c.execute("PRAGMA table_info(audit)")}
     first_layout = bool(columns) and "id" not in columns
     if first_layout:

@@ -1,4 +1,5 @@
-"""The `store` fixture: every contract test runs once on SQLite and once on DynamoDB (moto).
+"""The `store` fixture: every contract test runs on SQLite, on DynamoDB (moto) and on the in-memory
+Store that unit tests of services use.
 
 The moto table is created from infra/template.yaml, so the template stays the single source of
 truth for keys and indexes: a key the code needs but the template lacks fails here, not in AWS.
@@ -136,10 +137,14 @@ def sqlite_store(tmp_path: Path):
     store.close()
 
 
-@pytest.fixture(params=["sqlite", "dynamodb"])
+@pytest.fixture(params=["sqlite", "dynamodb", "memory"])
 def store(request: pytest.FixtureRequest):
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_store")
+    if request.param == "memory":
+        from functions.store.memory import MemoryStore
+
+        return MemoryStore()
     from functions.store.dynamodb import DynamoStore
 
     return DynamoStore(TABLE_NAME, client=request.getfixturevalue("dynamodb_client"))

@@ -13,14 +13,13 @@ from functions.store import (
     IdempotencyClaim,
     IdempotentReplay,
     Record,
-    StoredResponse,
     StoreError,
     VersionConflict,
 )
 from functions.store.dynamodb import DynamoStore
 
 T0 = dt.datetime(2026, 3, 1, 8, 30, 0, 250000, tzinfo=dt.timezone.utc)
-CLAIM = IdempotencyClaim("k", "h", StoredResponse(201, "{}", {"X": "1"}), T0 + dt.timedelta(hours=24))
+CLAIM = IdempotencyClaim("k", "h", "sealed-result", T0 + dt.timedelta(hours=24))
 
 
 def record(key: str = "XF1", **kwargs: Any) -> Record:

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from functions.store import AuditEvent, CounterIncrement, IdempotencyClaim, IdempotentReplay, Record, StoredResponse
+from functions.store import AuditEvent, CounterIncrement, IdempotencyClaim, IdempotentReplay, Record
 from functions.store.sqlite import SqliteStore
 
 T0 = dt.datetime(2026, 3, 1, 8, 30, tzinfo=dt.timezone.utc)
@@ -116,7 +116,7 @@ def test_concurrent_inserts_from_separate_connections_serialise_on_one_idempoten
     # One store object per thread: as close to several server processes as a test gets.
     path = tmp_path / "s.db"
     SqliteStore(path).close()
-    claim = IdempotencyClaim("k", "h", StoredResponse(201, "{}"), T0 + dt.timedelta(days=1))
+    claim = IdempotencyClaim("k", "h", "sealed-result", T0 + dt.timedelta(days=1))
     start = threading.Barrier(8)
 
     def submit(i: int) -> str:

@@ -1,4 +1,4 @@
-"""One contract, two stores: every test here runs against SQLite and against DynamoDB (moto)."""
+"""One contract, every store: each test here runs against SQLite, DynamoDB (moto) and the in-memory Store."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from functions.store import (
     NotFound,
     Record,
     Store,
-    StoredResponse,
     UniqueClaim,
     VersionConflict,
     encode_token,
@@ -40,8 +39,7 @@ def submitted(record: Record) -> AuditEvent:
 
 def claim(key: str = "idem-1", *, expires: dt.datetime = T0 + dt.timedelta(hours=24),
           body: str = '{"reference":"XF2026-0001"}') -> IdempotencyClaim:
-    response = StoredResponse(201, body, {"Location": "/api/petitions/XF2026-0001", "Content-Type": "application/json"})
-    return IdempotencyClaim(key, "sha256-of-body", response, expires)
+    return IdempotencyClaim(key, "sha256-of-body", body, expires)
 
 
 def add(store: Store, record: Record, **kwargs) -> Record:
@@ -155,7 +153,7 @@ def test_a_repeated_idempotency_key_replays_the_stored_claim_even_for_another_re
             counters=(CounterIncrement("stats", "submitted"),))
 
     assert caught.value.claim == first_claim
-    assert caught.value.claim.response.headers["Location"] == "/api/petitions/XF2026-0001"
+    assert caught.value.claim.result == '{"reference":"XF2026-0001"}'
     assert store.get("petition", "XF2026-0999") is None
     assert store.counters("stats") == {"submitted": 1}
 
@@ -344,7 +342,7 @@ def test_ten_concurrent_inserts_with_one_idempotency_key_store_exactly_one_recor
             add(store, petition(f"XF-{i}"), idempotency=claim(), counters=(CounterIncrement("stats", "submitted"),))
             return "stored"
         except IdempotentReplay as replay:
-            assert replay.claim.response.status == 201
+            assert replay.claim.result == '{"reference":"XF2026-0001"}'
             return "replayed"
 
     with ThreadPoolExecutor(max_workers=10) as pool:

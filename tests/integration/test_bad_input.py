@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from functions.services.submissions import PETITION
+from functions.domain.case import COLLECTION as PETITION
 from tests.integration.test_public_submissions import PETITION_BODY
 
 TEXT_FIELDS = ("subject", "body", "contact.name")

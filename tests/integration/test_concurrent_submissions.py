@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from functions.services.submissions import PETITION
+from functions.domain.case import COLLECTION as PETITION
 from tests.integration.test_public_submissions import PETITION_BODY
 
 

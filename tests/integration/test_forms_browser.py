@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from functions.blobs.protocol import ATTACHMENTS, INCOMING
-from functions.services.submissions import FEEDBACK, PETITION
+from functions.domain.case import COLLECTION as PETITION
+from functions.services.submissions import FEEDBACK
 
 CHROMIUM = "/usr/bin/chromium"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
-from functions.services.submissions import COMMENT, PETITION
+from functions.domain.case import COLLECTION as PETITION
+from functions.services.submissions import COMMENT
 
 FORM = {"kind": "suggestion", "unit": "130123", "subject": "关于村级组织换届的建议",
         "body": "建议在换届前公开候选人的基本情况，方便群众了解和监督。",

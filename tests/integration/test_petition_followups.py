@@ -8,7 +8,8 @@ import uuid
 
 import pytest
 
-from functions.services.submissions import PETITION
+from functions.domain.case import COLLECTION as PETITION
+from functions.domain.case import Case
 from functions.store.protocol import AuditEvent
 from tests.integration.test_public_submissions import send_petition
 
@@ -47,7 +48,7 @@ def test_the_petitioner_rates_the_reply_and_the_tracking_page_shows_it(petition)
     assert rated.status_code == 200 and rated.json()["rating"] == "basically_satisfied"
     status = client.get(f"/api/petitions/{ref}/status", headers={"X-Query-Code": code}).json()
     assert status["reply"]["text"] == "经核查，已责成整改。" and status["rating"] == "basically_satisfied"
-    assert [e.action for e in ctx.store.audit_trail(PETITION, ref)] == ["submitted", "replied", "rated"]
+    assert [e.action for e in ctx.store.audit_trail(PETITION, ref)] == ["submitted", "replied", "rate"]
 
 
 def test_rating_needs_the_query_code(petition):
@@ -55,7 +56,7 @@ def test_rating_needs_the_query_code(petition):
     reply(ctx, ref, "2026-06-10")
     response = post(client, f"/api/petitions/{ref}/rating", {"query_code": "2222-3333-4444", "rating": "dissatisfied"})
     assert response.status_code == 404
-    assert ctx.store.get(PETITION, ref).data["rating"] is None
+    assert Case.from_data(ctx.store.get(PETITION, ref).data).rating is None
 
 
 @pytest.mark.parametrize("day, status", [("2026-07-10", 200), ("2026-07-11", 409)])

@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 
-from functions.services.submissions import COMMENT, FEEDBACK, PETITION
+from functions.domain.case import COLLECTION as PETITION
+from functions.services.submissions import COMMENT, FEEDBACK
 from functions.store.protocol import Record
 
 PETITION_BODY = {"kind": "suggestion", "unit": "130123", "subject": "关于村级组织换届的建议",

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from functions.domain.cases import Role
+from functions.domain.access import Role
 from functions.services import accounts
 from tests.integration.review_support import PASSWORD, Browser, new_case, version_of
 
@@ -223,7 +223,7 @@ def test_attachments_open_through_short_lived_links_and_each_opening_is_audited(
     from functions.services.uploads import UploadIn, start_upload
 
     png = b"\x89PNG\r\n\x1a\n" + b"\x01" * 40
-    ticket = start_upload(ctx.blobs, UploadIn(filename="现场.png", content_type="image/png", size=len(png)), clock())
+    ticket = start_upload(ctx.blobs, UploadIn(filename="现场.png", content_type="image/png", size=len(png)), clock()).model_dump()
     ctx.blobs.accept_upload(ticket["fields"], png, clock())
     ref = new_case(Browser(app), attachments=[ticket["id"]])
     handler = browser("city_handler")

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from functions.domain.cases import Role
+from functions.domain.access import Role
 from functions.services import accounts
 from tests.integration.review_support import PASSWORD, Browser, new_case, version_of
 

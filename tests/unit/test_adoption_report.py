@@ -9,7 +9,7 @@ import re
 import markdown
 import pytest
 
-from functions.review.adoption_report import adoption_report
+from functions.reports.adoption_report import adoption_report
 from site_builder.loader import load_content
 from site_builder.registry import ConsultationWindow
 from site_builder.sources import split_front_matter

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from functions.review.export import content_disposition, safe_filename, to_csv
+from functions.reports.csv import content_disposition, safe_filename, to_csv
 
 
 def read_back(data: bytes) -> list[list[str]]:

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from functions.domain.surveys import counter_deltas, validate_answers
-from functions.review.survey_results import bar_chart_svg, percent, results, units_with_responses
+from functions.reports.survey_results import bar_chart_svg, percent, results, units_with_responses
 from site_builder.models import Survey
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -27,7 +27,7 @@ def local(tmp_path):
 
 
 def upload(blobs, content_type="application/pdf", size=1000):
-    return start_upload(blobs, UploadIn(filename="材料.pdf", content_type=content_type, size=size), NOW)
+    return start_upload(blobs, UploadIn(filename="材料.pdf", content_type=content_type, size=size), NOW).model_dump()
 
 
 def test_the_server_chooses_the_key_and_the_policy_fixes_type_and_size(local):
@@ -94,7 +94,7 @@ def test_the_s3_presigned_post_policy_limits_key_type_size_and_time(monkeypatch)
     client.create_bucket(Bucket="uploads", CreateBucketConfiguration={"LocationConstraint": "cn-north-1"})
     ticket = start_upload(S3BlobStore("uploads", client),
                           UploadIn(filename="照片.png", content_type="image/png", size=5000),
-                          dt.datetime.now(dt.timezone.utc))
+                          dt.datetime.now(dt.timezone.utc)).model_dump()
     policy = json.loads(base64.b64decode(ticket["fields"]["policy"]))
     conditions = policy["conditions"]
     assert {"key": INCOMING + ticket["id"]} in conditions

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 import yaml
 
 from site_builder.articles import article_number
+from site_builder.chinatime import chinese_date
 from site_builder.registry import ConsultationWindow
 
 DECISION_LABELS = {"adopted": "采纳", "rejected": "不予采纳", None: "未处理"}
@@ -53,10 +54,6 @@ def inert_lines(text: str) -> list[str]:
 
 def _inert(text: str) -> str:
     return " ".join(inert_lines(text))
-
-
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _decision(comment: dict) -> str | None:

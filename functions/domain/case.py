@@ -1,0 +1,306 @@
+"""The petition case (信访件) as one typed object: its stages and their named subsets, deadlines,
+queue order, history, and what the petitioner may see of it.
+
+A Case is stored as the `data` of a Store record (`Case.to_data()` / `Case.from_data()`); every stage
+change goes through the one transition table in `functions.domain.transitions`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .time_limits import CHINA, TIME_LIMITS, Limit, calendar_deadline, china_date
+
+COLLECTION = "petition"  # the Store collection of cases
+FINISHED_SORT = "~"      # finished cases sort after every open deadline in a unit's queue
+
+
+class PetitionKind(str, enum.Enum):
+    suggestion = "suggestion"
+    accusation = "accusation"
+    appeal = "appeal"
+    inquiry = "inquiry"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {PetitionKind.suggestion: "建议意见", PetitionKind.accusation: "检举控告",
+               PetitionKind.appeal: "申诉求决", PetitionKind.inquiry: "咨询"}
+
+
+class Stage(str, enum.Enum):
+    registered = "registered"
+    accepted = "accepted"
+    not_accepted = "not_accepted"
+    assigned = "assigned"
+    in_progress = "in_progress"
+    returned = "returned"
+    replied = "replied"
+    review = "review"
+    re_review = "re_review"
+    closed = "closed"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self]
+
+
+STAGE_LABELS = {Stage.registered: "已登记", Stage.accepted: "已受理", Stage.not_accepted: "不予受理",
+                Stage.assigned: "已交办", Stage.in_progress: "办理中", Stage.returned: "已退回",
+                Stage.replied: "已答复", Stage.review: "复查中", Stage.re_review: "复核中",
+                Stage.closed: "已办结"}
+# Named subsets: the one definition of "finished" and "open" for queues, dashboards and exports.
+FINISHED: frozenset[Stage] = frozenset({Stage.closed, Stage.not_accepted})
+OPEN: frozenset[Stage] = frozenset(Stage) - FINISHED
+REVIEWING: frozenset[Stage] = frozenset({Stage.review, Stage.re_review})  # a 复查/复核 is pending
+
+
+class Rating(str, enum.Enum):
+    satisfied = "satisfied"
+    basically_satisfied = "basically_satisfied"
+    dissatisfied = "dissatisfied"
+
+    @property
+    def label(self) -> str:
+        return RATING_LABELS[self]
+
+
+RATING_LABELS = {Rating.satisfied: "满意", Rating.basically_satisfied: "基本满意", Rating.dissatisfied: "不满意"}
+
+
+class _Part(BaseModel):
+    # Stored data written by an earlier version may carry fields no longer used: ignore them.
+    model_config = ConfigDict(extra="ignore")
+
+
+class ContactDetails(_Part):
+    """The petitioner's contact data as validated at submission (see petitions.Contact)."""
+
+    name: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+    id_number: str | None = None
+
+
+class PublicReply(_Part):
+    text: str
+    date: dt.date
+    kind: Literal["reply", "not_accepted", "review"] = "reply"
+
+
+class Extension(_Part):
+    days: int
+    reason: str
+    date: dt.date
+    until: dt.date | None = None  # the new handling deadline
+
+
+class Return(_Part):
+    unit: str     # the unit that objected
+    reason: str
+    date: dt.date
+
+
+class ReviewRequest(_Part):
+    level: Literal["review", "re_review"]
+    reason: str
+    date: dt.date
+    from_unit: str  # the unit whose answer is contested
+    to_unit: str    # the unit that reviews it (one level up)
+
+
+class ReviewAnswer(_Part):
+    text: str
+    date: dt.date
+    unit: str | None = None
+
+
+class RatingEntry(_Part):
+    """满意度评价 of one answer: the reply (answer 0), the 复查 answer (1) or the 复核 answer (2)."""
+
+    rating: Rating
+    comment: str | None = None
+    date: dt.date
+    answer: int
+    unit: str  # the unit whose answer was rated
+
+
+class Note(_Part):
+    by: str
+    name: str
+    at: dt.datetime
+    text: str
+
+
+class EditLock(_Part):
+    by: str
+    name: str
+    until: dt.datetime
+
+
+class Step(_Part):
+    """One step of the case's history, as the petitioner may see it: what happened, where, when."""
+
+    action: str            # a transition name, or "registered"
+    label: str             # e.g. 受理, 交办下级
+    stage: Stage           # the stage after the step
+    unit: str | None = None  # the unit that acted (None: the petitioner)
+    to_unit: str | None = None  # where the case went (交办, 退回, 复查)
+    at: dt.datetime
+
+
+class Case(_Part):
+    reference: str
+    query_code_hash: str
+    kind: PetitionKind
+    stage: Stage
+    unit: str            # the unit the petition was addressed to
+    handling_unit: str   # the unit working on it now
+    subject: str
+    body: str
+    contact: ContactDetails = Field(default_factory=ContactDetails)
+    anonymous: bool = False
+    attachments: list[str] = Field(default_factory=list)
+    received: dt.datetime
+    deadlines: dict[Limit, dt.date] = Field(default_factory=dict)
+    public_reply: PublicReply | None = None
+    extension: Extension | None = None
+    ratings: list[RatingEntry] = Field(default_factory=list)
+    accepted_on: dt.date | None = None
+    assigned_by: str | None = None
+    assigned_on: dt.date | None = None
+    closed_on: dt.date | None = None
+    returns: list[Return] = Field(default_factory=list)
+    review_requests: list[ReviewRequest] = Field(default_factory=list)
+    review_answers: list[ReviewAnswer] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
+    lock: EditLock | None = None
+    steps: list[Step] = Field(default_factory=list)
+
+    # -- storage ------------------------------------------------------------------------------
+
+    @classmethod
+    def from_data(cls, data: dict) -> Case:
+        return cls.model_validate(data)
+
+    def to_data(self) -> dict:
+        return self.model_dump(mode="json", exclude_none=True)
+
+    # -- derived facts --------------------------------------------------------------------------
+
+    @property
+    def extended(self) -> bool:
+        return self.extension is not None
+
+    @property
+    def finished(self) -> bool:
+        return self.stage in FINISHED
+
+    @property
+    def rating(self) -> Rating | None:
+        """The petitioner's rating of the answer they have now (each answer is rated once at most)."""
+        current = [r for r in self.ratings if r.answer == self.review_count]
+        return current[-1].rating if current else None
+
+    @property
+    def review_count(self) -> int:
+        """How many 复查/复核 answers the case has had (at most two)."""
+        return len(self.review_answers)
+
+    def nearest_deadline(self) -> dt.date | None:
+        """The earliest deadline still running, or None (a finished case has none)."""
+        return min(self.deadlines.values(), default=None)
+
+    def queue_sort(self) -> str:
+        """The one queue order: open cases by their nearest deadline (ISO date), then finished ones
+        (and open ones without a deadline) by the day they closed."""
+        due = self.nearest_deadline()
+        if self.finished or due is None:
+            return FINISHED_SORT + (self.closed_on.isoformat() if self.closed_on else "")
+        return due.isoformat()
+
+    def received_day(self) -> dt.date:
+        return china_date(self.received)
+
+
+def initial_case(reference: str, query_code_hash: str, kind: PetitionKind, unit: str, subject: str, body: str,
+                 contact: ContactDetails, attachments: list[str], received: dt.datetime) -> Case:
+    """A newly registered petition with its first deadlines, counted from its China date."""
+    day = china_date(received)
+    return Case(
+        reference=reference, query_code_hash=query_code_hash, kind=kind, stage=Stage.registered, unit=unit,
+        handling_unit=unit, subject=subject, body=body, contact=contact,
+        anonymous=not (contact.name or contact.mobile), attachments=list(attachments), received=received,
+        deadlines={Limit.assign: calendar_deadline(day, Limit.assign),
+                   Limit.accept_decision: calendar_deadline(day, Limit.accept_decision)},
+        steps=[Step(action="registered", label="登记", stage=Stage.registered, unit=unit, at=received)])
+
+
+# --- what the petitioner sees -------------------------------------------------------------------
+
+class DeadlineOut(BaseModel):
+    name: Limit
+    label: str
+    date: dt.date
+
+
+class StepOut(BaseModel):
+    label: str
+    stage_label: str
+    unit: str | None = Field(description="办理单位名称；信访人本人的操作为空")
+    to_unit: str | None = None
+    at: dt.datetime = Field(description="北京时间")
+
+
+class ExtensionOut(BaseModel):
+    days: int
+    reason: str
+    until: dt.date | None
+
+
+class PublicStatus(BaseModel):
+    """What the tracking page may show: no contact data, no internal notes, no staff names."""
+
+    reference: str
+    kind: PetitionKind
+    kind_label: str
+    stage: Stage
+    stage_label: str
+    handling_unit: str = Field(description="承办单位名称")
+    received: dt.datetime = Field(description="登记时间（北京时间）")
+    deadlines: list[DeadlineOut]
+    extended: bool
+    extension: ExtensionOut | None = None
+    reply: PublicReply | None = None
+    rating: Rating | None = None
+    steps: list[StepOut] = Field(default_factory=list)
+    actions: list[str] = Field(default_factory=list,
+                               description="信访人现在可以进行的操作：rate（评价）、request_review（请求复查）、"
+                                           "request_re_review（请求复核）")
+    review_request_until: dt.date | None = Field(None, description="可以请求复查（复核）的最后一天")
+
+
+def public_status(case: Case, unit_names: dict[str, str], actions: list[str] = ()) -> PublicStatus:
+    def name(code: str | None) -> str | None:
+        return None if code is None else unit_names.get(code, code)
+
+    until = case.deadlines.get(Limit.review_request) or case.deadlines.get(Limit.re_review_request)
+    return PublicStatus(
+        reference=case.reference, kind=case.kind, kind_label=case.kind.label, stage=case.stage,
+        stage_label=case.stage.label, handling_unit=name(case.handling_unit) or "",
+        received=case.received.astimezone(CHINA),
+        deadlines=[DeadlineOut(name=limit, label=TIME_LIMITS[limit].label, date=day)
+                   for limit, day in sorted(case.deadlines.items(), key=lambda item: item[1])],
+        extended=case.extended,
+        extension=ExtensionOut(days=case.extension.days, reason=case.extension.reason, until=case.extension.until)
+        if case.extension else None,
+        reply=case.public_reply, rating=case.rating,
+        steps=[StepOut(label=s.label, stage_label=s.stage.label, unit=name(s.unit), to_unit=name(s.to_unit),
+                       at=s.at.astimezone(CHINA)) for s in case.steps],
+        actions=list(actions), review_request_until=until if actions else None)

@@ -1,0 +1,17 @@
+"""The audit log page for 审计员."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from ..services import audit_log
+from . import web
+
+router = Router()
+
+
+@router.get("/review/audit", include_in_schema=False)
+def audit_page():
+    session = web.current_session(router.current_event)
+    return web.page("audit.html", session, title="审计日志", active="/review/audit",
+                    events=audit_log.events_in_scope(web.ctx(), session.staff))
