@@ -4,13 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check build system-deps lock clean
+.PHONY: run test test-fast check build system-deps lock clean
 
 run: $(STAMP)
 	$(BIN)/portal serve
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
+
+# The quick loop while coding: unit and contract tests, no browser, no site build (under a minute).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests/unit tests/contract -m "not slow and not browser" -q
 
 check: $(STAMP)
 	$(BIN)/portal check

@@ -31,3 +31,14 @@ def built_fixture(tmp_path_factory) -> Path:
                  "--today", FIXTURE_TODAY.isoformat(), "--config", str(ROOT / "mkdocs.yml")])
     assert code == 0
     return out
+
+
+def pytest_collection_modifyitems(config, items):
+    """`slow`: needs the fixture site built (or a served portal); `browser`: drives Chromium.
+    `make test-fast` leaves both out (see the README)."""
+    for item in items:
+        if "built_fixture" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+        if item.module.__name__.endswith("_browser"):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .time_limits import CHINA, TIME_LIMITS, Limit, calendar_deadline, china_date
+from .time_limits import CHINA, TIME_LIMITS, Limit, china_date
 
 COLLECTION = "petition"  # the Store collection of cases
 FINISHED_SORT = "~"      # finished cases sort after every open deadline in a unit's queue
@@ -228,18 +228,10 @@ class Case(_Part):
     def received_day(self) -> dt.date:
         return china_date(self.received)
 
-
-def initial_case(reference: str, query_code_hash: str, kind: PetitionKind, unit: str, subject: str, body: str,
-                 contact: ContactDetails, attachments: list[str], received: dt.datetime) -> Case:
-    """A newly registered petition with its first deadlines, counted from its China date."""
-    day = china_date(received)
-    return Case(
-        reference=reference, query_code_hash=query_code_hash, kind=kind, stage=Stage.registered, unit=unit,
-        handling_unit=unit, subject=subject, body=body, contact=contact,
-        anonymous=not (contact.name or contact.mobile), attachments=list(attachments), received=received,
-        deadlines={Limit.assign: calendar_deadline(day, Limit.assign),
-                   Limit.accept_decision: calendar_deadline(day, Limit.accept_decision)},
-        steps=[Step(action="registered", label="登记", stage=Stage.registered, unit=unit, at=received)])
+    def record_fields(self) -> dict:
+        """How a case is kept in the Store: owned by its handling unit, queued by its nearest deadline."""
+        return {"collection": COLLECTION, "key": self.reference, "data": self.to_data(), "unit": self.handling_unit,
+                "queue_sort": self.queue_sort()}
 
 
 # --- what the petitioner sees -------------------------------------------------------------------

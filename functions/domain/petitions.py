@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from .identity import validate_id_number, validate_mobile
 from .text import Line, Text
-from .case import PetitionKind
+from .case import Case, ContactDetails, PetitionKind, Stage, Step
+from .time_limits import Limit, calendar_deadline, china_date
 
 MAX_ATTACHMENTS = 5
 
@@ -52,3 +54,18 @@ class PetitionIn(PublicInput):
         if len(set(self.attachments)) != len(self.attachments):
             raise ValueError("附件重复")
         return self
+
+
+def initial_case(petition: PetitionIn, reference: str, query_code_hash: str, received: dt.datetime) -> Case:
+    """The case a petition becomes when it is registered, with its first deadlines counted from its
+    China date."""
+    day = china_date(received)
+    contact = ContactDetails(**petition.contact.model_dump())
+    return Case(
+        reference=reference, query_code_hash=query_code_hash, kind=petition.kind, stage=Stage.registered,
+        unit=petition.unit, handling_unit=petition.unit, subject=petition.subject, body=petition.body,
+        contact=contact, anonymous=not (contact.name or contact.mobile), attachments=list(petition.attachments),
+        received=received,
+        deadlines={Limit.assign: calendar_deadline(day, Limit.assign),
+                   Limit.accept_decision: calendar_deadline(day, Limit.accept_decision)},
+        steps=[Step(action="registered", label="登记", stage=Stage.registered, unit=petition.unit, at=received)])

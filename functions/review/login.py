@@ -39,8 +39,7 @@ def login():
     if not expected or not web.same_origin(event) or data.get("csrf") != expected:
         return again(403, "页面已过期，请重新登录")
     try:
-        token, _ = accounts.login(ctx.store, data.get("username", ""), data.get("password", ""),
-                                  client_ip(event.raw_event), ctx.clock())
+        token, _ = accounts.login(ctx, data.get("username", ""), data.get("password", ""), client_ip(event.raw_event))
     except DomainError as exc:
         return again(status_of(exc).value, message_of(exc), error_headers(exc))
     # A brand-new session id at every login; the login form's token is spent.
@@ -51,7 +50,7 @@ def login():
 @router.post("/review/logout", include_in_schema=False)
 def logout():
     session, _ = web.posted_by(router.current_event)
-    accounts.logout(web.ctx().store, session, web.now())
+    accounts.logout(web.ctx(), session)
     return web.see_other("/review/login", [web.session_cookie(router.current_event, "", max_age=0)])
 
 

@@ -84,8 +84,7 @@ def session_cookie(event, token: str, max_age: int | None = None) -> str:
 
 def current_session(event) -> Session:
     token = cookie(event, SECURE_SESSION_COOKIE) or cookie(event, SESSION_COOKIE)
-    context = config.context()
-    session = accounts.session_for(context.store, token, context.clock())
+    session = accounts.session_for(config.context(), token)
     if session is None:
         raise LoginRequired()
     return session

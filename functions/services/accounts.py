@@ -26,6 +26,8 @@ from functions.domain.access import STAFF_ROLES, Role
 from functions.domain.errors import AuthenticationFailed, ConflictError, InvalidSubmission, NotFoundError, RateLimited
 from functions.store.protocol import AlreadyExists, AuditEvent, CounterIncrement, Record, Store
 
+from .context import PortalContext
+
 STAFF, SESSION = "staff", "session"
 IDLE = dt.timedelta(minutes=30)
 ABSOLUTE = dt.timedelta(hours=12)
@@ -133,8 +135,9 @@ def _throttle(store: Store, username: str, client: str, now: dt.datetime) -> Non
                               retry_after=start + seconds - int(now.timestamp()) + 1)
 
 
-def login(store: Store, username: str, password: str, client: str, now: dt.datetime) -> tuple[str, Session]:
+def login(ctx: PortalContext, username: str, password: str, client: str) -> tuple[str, Session]:
     """A new session token (the cookie value) and the session; one message for every failure."""
+    store, now = ctx.store, ctx.clock()
     username = username.strip().lower()[:64]
     _throttle(store, username, client, now)
     record = store.get(STAFF, username) if username else None
@@ -157,10 +160,11 @@ def login(store: Store, username: str, password: str, client: str, now: dt.datet
     return token, Session(key, staff, data["csrf"], now, now)
 
 
-def session_for(store: Store, token: str | None, now: dt.datetime) -> Session | None:
+def session_for(ctx: PortalContext, token: str | None) -> Session | None:
     """The live session behind a cookie value, or None (expired, revoked, account disabled)."""
     if not token:
         return None
+    store, now = ctx.store, ctx.clock()
     key = hashlib.sha256(token.encode()).hexdigest()
     record = store.get(SESSION, key)
     if record is None or record.data.get("revoked"):
@@ -180,7 +184,8 @@ def session_for(store: Store, token: str | None, now: dt.datetime) -> Session | 
     return Session(key, staff, record.data["csrf"], created, last_seen)
 
 
-def logout(store: Store, session: Session, now: dt.datetime) -> None:
+def logout(ctx: PortalContext, session: Session) -> None:
+    store, now = ctx.store, ctx.clock()
     record = store.get(SESSION, session.key)
     if record is not None and not record.data.get("revoked"):
         store.update(dataclasses.replace(record, data={**record.data, "revoked": True}),

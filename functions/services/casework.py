@@ -24,7 +24,6 @@ from functions.store.protocol import AuditEvent, Record, VersionConflict
 
 from .accounts import Staff
 from .context import PortalContext
-from .petitions import record_of
 from .scope import records_in_scope, require
 
 LOCK_FOR = dt.timedelta(minutes=15)
@@ -267,7 +266,7 @@ def _save(ctx: PortalContext, staff: Staff, stored: StoredCase, new: Case, actio
     audit = AuditEvent(COLLECTION, new.reference, ctx.clock(), actor=staff.username, action=action,
                        unit=new.handling_unit, before=before, after=after)
     try:
-        record = ctx.store.update(record_of(new, stored.created_at, stored.version),
+        record = ctx.store.update(Record(**new.record_fields(), created_at=stored.created_at, version=stored.version),
                                   expected_version=stored.version, audit=audit)
     except VersionConflict:
         raise ConflictError(STALE) from None

@@ -1,5 +1,8 @@
-"""Idempotent POSTs: a replay of the same Idempotency-Key and body gets the first request's result.
+"""Idempotent writes of the public (`insert_once`): a replay of the same Idempotency-Key and body
+gets the first request's result.
 
+Each write is one Store.insert (record + audit event + idempotency claim + unique claims +
+counters), so a 2xx always means everything was committed and an error means nothing was.
 The result (what the use case returned, not an HTTP response: each door renders it its own way) can
 hold a secret (a petition's query code), so it is stored encrypted with a key derived from the
 Idempotency-Key itself, which only the client holds; the Store keeps only a hash of that key. A
@@ -14,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import hashes
@@ -21,7 +25,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from functions.domain.errors import ConflictError, InvalidSubmission
-from functions.store.protocol import IdempotencyClaim, Store
+from functions.store.protocol import AlreadyExists, AuditEvent, IdempotencyClaim, IdempotentReplay, Record, Store
+
+from .context import PortalContext
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 TTL = dt.timedelta(hours=24)
@@ -69,3 +75,28 @@ def previous_result(store: Store, request: IdempotentRequest | None, now: dt.dat
         return None
     claim = store.get_idempotency(request.storage_key, now)
     return None if claim is None else request.replay(claim)
+
+
+def insert_once(ctx: PortalContext, make: Callable[[], tuple[Record, dict]], idem: IdempotentRequest | None,
+                unique=(), counters=()) -> dict:
+    """Store what `make` builds (record, result) once; a replay of the same request gets the first
+    result. The result is what the caller answers with, whatever the door (JSON or a form)."""
+    now = ctx.clock()
+    replay = previous_result(ctx.store, idem, now)
+    if replay is not None:
+        return replay
+    for _ in range(3):  # a fresh random key on the rare collision of generated keys
+        record, result = make()
+        audit = AuditEvent(record.collection, record.key, now, actor="public", action="submitted",
+                           unit=record.unit, after={"stage": record.data.get("stage", "received")})
+        try:
+            ctx.store.insert(record, audit=audit, idempotency=idem.claim(result, now) if idem else None,
+                             unique=tuple(unique), counters=tuple(counters))
+            return result
+        except IdempotentReplay as exc:  # a concurrent request with the same key won the race
+            assert idem is not None
+            return idem.replay(exc.claim)
+        except AlreadyExists as exc:
+            if exc.what != "record":
+                raise ConflictError("已经提交过，不能重复提交") from None
+    raise ConflictError("系统繁忙，请稍后重试")

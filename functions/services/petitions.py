@@ -6,16 +6,14 @@ from __future__ import annotations
 from functions.blobs.protocol import BlobStore
 from functions.domain import codes, transitions
 from functions.domain.access import Role
-from functions.domain.case import (COLLECTION, REVIEWING, Case, ContactDetails, PublicStatus, Stage, initial_case,
-                                   public_status)
+from functions.domain.case import COLLECTION, REVIEWING, Case, PublicStatus, Stage, public_status
 from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError
-from functions.domain.petitions import PetitionIn
+from functions.domain.petitions import PetitionIn, initial_case
 from functions.domain.time_limits import china_date
 from functions.store.protocol import AuditEvent, Record, VersionConflict
 
 from .context import PortalContext
-from .idempotency import IdempotentRequest
-from .submissions import insert_once
+from .idempotency import IdempotentRequest, insert_once
 from .uploads import keep_attachments, verify_attachments
 
 PETITION = COLLECTION
@@ -25,12 +23,6 @@ class Receipt(PublicStatus):
     """What the petitioner gets once, right after submitting: the status plus the query code."""
 
     query_code: str
-
-
-def record_of(case: Case, created_at=None, version: int = 1) -> Record:
-    """The Store record of a case: owned by its handling unit, queued by its nearest deadline."""
-    return Record(PETITION, case.reference, case.to_data(), created_at or case.received, unit=case.handling_unit,
-                  version=version, queue_sort=case.queue_sort())
 
 
 def _attachments(blobs: BlobStore | None, petition: PetitionIn) -> None:
@@ -50,11 +42,9 @@ def submit_petition(ctx: PortalContext, petition: PetitionIn, idem: IdempotentRe
         received = ctx.clock()
         reference = codes.new_reference(china_date(received))
         query_code = codes.new_query_code()
-        case = initial_case(reference, codes.hash_query_code(query_code, ctx.secret_key), petition.kind,
-                            petition.unit, petition.subject, petition.body,
-                            ContactDetails(**petition.contact.model_dump()), petition.attachments, received)
+        case = initial_case(petition, reference, codes.hash_query_code(query_code, ctx.secret_key), received)
         receipt = Receipt(query_code=query_code, **_status(ctx, case).model_dump())
-        return record_of(case), receipt.model_dump(mode="json")
+        return Record(**case.record_fields(), created_at=received), receipt.model_dump(mode="json")
 
     return Receipt.model_validate(insert_once(ctx, make, idem))
 
@@ -62,10 +52,12 @@ def submit_petition(ctx: PortalContext, petition: PetitionIn, idem: IdempotentRe
 def _authorised(ctx: PortalContext, reference: str, query_code: str) -> tuple[Record, Case]:
     """The case, if the code matches. Unknown reference and wrong code are the same NotFoundError."""
     record = ctx.store.get(PETITION, codes.normalize_reference(reference))
-    stored_hash = record.data.get("query_code_hash") if record else None
-    if record is None or not codes.query_code_matches(query_code, stored_hash, ctx.secret_key):
+    case = Case.from_data(record.data) if record else None
+    # The HMAC is computed whether or not the case exists, so both answers take as long.
+    if not codes.query_code_matches(query_code, case.query_code_hash if case else None, ctx.secret_key) \
+            or record is None or case is None:
         raise NotFoundError("受理编号或查询码不正确")
-    return record, Case.from_data(record.data)
+    return record, case
 
 
 def _status(ctx: PortalContext, case: Case) -> PublicStatus:
@@ -97,8 +89,8 @@ def public_step(ctx: PortalContext, reference: str, query_code: str, action: str
                        before={"stage": case.stage.value, "handling_unit": case.handling_unit},
                        after={"stage": new.stage.value, "handling_unit": new.handling_unit})
     try:
-        ctx.store.update(record_of(new, record.created_at, record.version), expected_version=record.version,
-                         audit=audit)
+        ctx.store.update(Record(**new.record_fields(), created_at=record.created_at, version=record.version),
+                         expected_version=record.version, audit=audit)
     except VersionConflict:
         raise ConflictError("办理状态刚刚发生变化，请刷新后重试") from None
     return _status(ctx, new)

@@ -1,50 +1,20 @@
-"""Use cases of the public besides petitions: feedback, consultation comments, survey answers; and
-the one road every public write takes (`insert_once`).
-
-Each write is one Store.insert (record + audit event + idempotency claim + unique claims +
-counters), so a 2xx always means everything was committed and an error means nothing was.
-"""
+"""Use cases of the public besides petitions: feedback, consultation comments, survey answers.
+Each is one `insert_once` (services/idempotency.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
 
 from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError
 from functions.domain.submissions import CommentIn, FeedbackIn, SurveyResponseIn
 from functions.domain.surveys import counter_deltas, counter_scope, validate_answers
-from functions.store.protocol import AlreadyExists, AuditEvent, CounterIncrement, IdempotentReplay, Record, UniqueClaim
+from functions.store.protocol import CounterIncrement, Record, UniqueClaim
 
 from .context import PortalContext
-from .idempotency import IdempotentRequest, previous_result
+from .idempotency import IdempotentRequest, insert_once
 
 FEEDBACK, COMMENT, SURVEY_RESPONSE = "feedback", "comment", "survey_response"
-
-
-def insert_once(ctx: PortalContext, make: Callable[[], tuple[Record, dict]], idem: IdempotentRequest | None,
-                unique=(), counters=()) -> dict:
-    """Store what `make` builds (record, result) once; a replay of the same request gets the first
-    result. The result is what the caller answers with, whatever the door (JSON or a form)."""
-    now = ctx.clock()
-    replay = previous_result(ctx.store, idem, now)
-    if replay is not None:
-        return replay
-    for _ in range(3):  # a fresh random key on the rare collision of generated keys
-        record, result = make()
-        audit = AuditEvent(record.collection, record.key, now, actor="public", action="submitted",
-                           unit=record.unit, after={"stage": record.data.get("stage", "received")})
-        try:
-            ctx.store.insert(record, audit=audit, idempotency=idem.claim(result, now) if idem else None,
-                             unique=tuple(unique), counters=tuple(counters))
-            return result
-        except IdempotentReplay as exc:  # a concurrent request with the same key won the race
-            assert idem is not None
-            return idem.replay(exc.claim)
-        except AlreadyExists as exc:
-            if exc.what != "record":
-                raise ConflictError("已经提交过，不能重复提交") from None
-    raise ConflictError("系统繁忙，请稍后重试")
 
 
 def submit_feedback(ctx: PortalContext, feedback: FeedbackIn, idem: IdempotentRequest | None = None) -> dict:

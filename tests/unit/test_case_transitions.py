@@ -12,8 +12,8 @@ import itertools
 import pytest
 
 from functions.domain.access import Role
-from functions.domain.case import Case, ContactDetails, PetitionKind, PublicReply, Rating, ReviewAnswer, \
-    ReviewRequest, Stage, initial_case
+from functions.domain.case import Case, PublicReply, Rating, ReviewAnswer, ReviewRequest, Stage
+from functions.domain.petitions import PetitionIn, initial_case
 from functions.domain.errors import ConflictError, InvalidSubmission
 from functions.domain.time_limits import Limit
 from functions.domain.transitions import TRANSITIONS, ActionInput, Context, apply, available
@@ -76,8 +76,9 @@ GOOD_INPUT = {"not_accept": ActionInput(reason="不属于党组织职责范围�
 
 
 def registered() -> Case:
-    return initial_case("XF260601-ABCDE", "hash", PetitionKind.suggestion, "130100", "关于社区党建的建议",
-                        "建议社区党组织每月公开党费使用情况。", ContactDetails(name="张三", mobile="13800138000"), [], NOW)
+    sent = PetitionIn(kind="suggestion", unit="130100", subject="关于社区党建的建议", body="建议社区党组织每月公开党费使用情况。",
+                      contact={"name": "张三", "mobile": "13800138000"})
+    return initial_case(sent, "XF260601-ABCDE", "hash", NOW)
 
 
 def case_in(stage: Stage, action: str = "") -> Case:

@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from functions.domain.codes import (ALPHABET, QUERY_CODE_LENGTH, hash_query_code, new_query_code, new_reference,
                                     normalize_reference, query_code_matches)
 from functions.domain.identity import mask, validate_id_number
-from functions.domain.case import ContactDetails, initial_case, public_status
-from functions.domain.petitions import PetitionIn
+from functions.domain.case import public_status
+from functions.domain.petitions import PetitionIn, initial_case
 
 BODY = "我村党支部换届选举程序不规范，请予核查处理。"
 
@@ -112,8 +112,7 @@ def test_a_query_code_matches_only_its_own_hash_and_forgives_typing():
 def test_the_public_status_leaves_out_contact_data_and_the_code_hash():
     received = dt.datetime(2026, 11, 27, 20, 30, tzinfo=dt.timezone.utc)  # already the 28th in China
     sent = petition(contact={"name": "张三", "mobile": "13800138000", "id_number": "11010519491231002X"})
-    case = initial_case("XF261128-7K3QM", "h" * 64, sent.kind, sent.unit, sent.subject, sent.body,
-                        ContactDetails(**sent.contact.model_dump()), [], received)
+    case = initial_case(sent, "XF261128-7K3QM", "h" * 64, received)
     assert {k.value: v.isoformat() for k, v in case.deadlines.items()} == {"assign": "2026-12-13",
                                                                          "accept_decision": "2026-12-13"}
     status = public_status(case, {"130100": "石家庄市"})
