@@ -7,6 +7,7 @@ parsing, and so that limits apply the same to the JSON API and the HTML forms.
 from __future__ import annotations
 
 import base64
+import json
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -72,7 +73,11 @@ def check_body(event: dict, accept_forms: bool | None = None) -> None:
         return
     raw = body_bytes(event)
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
-    ctype = headers.get("content-type", "").split(";")[0].strip().lower()
+    ctype, _, parameters = headers.get("content-type", "").partition(";")
+    ctype = ctype.strip().lower()
+    charset = next((value.strip().strip('"').lower() for key, _, value in
+                    (p.strip().partition("=") for p in parameters.split(";")) if key.strip().lower() == "charset"),
+                   "utf-8")
     is_form = ctype in ("application/x-www-form-urlencoded", "multipart/form-data")
     limit = MAX_FORM_BYTES if is_form else MAX_JSON_BYTES
     if len(raw) > limit:
@@ -81,7 +86,36 @@ def check_body(event: dict, accept_forms: bool | None = None) -> None:
         accept_forms = event.get("rawPath", "").startswith("/forms/")
     if ctype != "application/json" and not (is_form and accept_forms):
         raise UnsupportedMediaType("请以 JSON 格式提交（Content-Type: application/json）")
+    if charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType("请以 UTF-8 编码提交（charset=utf-8）")
     try:
-        raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise MalformedRequest("提交的内容不是有效的 UTF-8 文本") from None
+    if ctype == "application/json":
+        check_json(text)
+
+
+MAX_DIGITS = 18    # no number the API takes is longer
+
+
+def _number(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise MalformedRequest(f"提交的数字位数过多（最多 {MAX_DIGITS} 位）")
+    return int(text)
+
+
+def check_json(text: str) -> None:
+    """Refuse JSON that would crash a parser (nesting deep enough to exhaust the stack) or holds
+    absurd numbers, before anything parses it for real. Malformed JSON passes here: the resolver
+    answers it with its own 422."""
+    try:
+        json.loads(text, parse_int=_number, parse_constant=_not_a_number)
+    except RecursionError:
+        raise MalformedRequest("提交的内容嵌套层次过深，无法处理") from None
+    except ValueError:
+        pass  # malformed: the resolver's 422 says so
+
+
+def _not_a_number(text: str) -> float:
+    raise MalformedRequest("提交的内容含有无效的数字（NaN 或 Infinity）")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import traceback
 from collections.abc import Callable
 from http import HTTPStatus
 
@@ -38,6 +39,8 @@ STATUS: dict[type[Exception], HTTPStatus] = {
     domain.UnsupportedMediaType: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
     domain.MalformedRequest: HTTPStatus.BAD_REQUEST,
     domain.ServiceUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
+    domain.MethodNotAllowed: HTTPStatus.METHOD_NOT_ALLOWED,
+    domain.InternalError: HTTPStatus.INTERNAL_SERVER_ERROR,
     domain.DomainError: HTTPStatus.BAD_REQUEST,
     VersionConflict: HTTPStatus.CONFLICT,
     InvalidSearch: HTTPStatus.UNPROCESSABLE_ENTITY,
@@ -159,8 +162,36 @@ def field_errors(exc: Exception) -> dict[str, str] | None:
 
 
 def error_headers(exc: Exception) -> dict[str, str]:
+    headers = {}
     wait = retry_after(exc)
-    return {"Retry-After": str(wait)} if wait is not None else {}
+    if wait is not None:
+        headers["Retry-After"] = str(wait)
+    if isinstance(exc, domain.MethodNotAllowed):
+        headers["Allow"] = ", ".join(exc.allowed)
+    return headers
+
+
+_log = logging.getLogger("functions.errors")
+UNEXPECTED = "系统暂时出现问题，本次提交没有保存，请稍后再试；如多次出现，请通过页面底部的联系方式告诉我们"
+
+
+def unexpected(exc: BaseException) -> domain.InternalError:
+    """Log an unexpected exception by its type and where it happened (never its message or the request:
+    they may hold personal data) and turn it into the Chinese 500 every door shows."""
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f"{frame.filename.rsplit('/', 2)[-2:]}:{frame.lineno}" if frame else "?"
+    _log.error("unexpected %s at %s", type(exc).__name__, where)
+    return domain.InternalError(UNEXPECTED)
+
+
+def method_not_allowed(app: APIGatewayHttpResolver, method: str, path: str) -> domain.MethodNotAllowed | None:
+    """A 405 when the path is routed for other methods only (None when the method is routed, or the path
+    is not at all: that stays a 404). Reads the resolver's route list (Powertools is pinned)."""
+    routes = app._static_routes + app._dynamic_routes  # noqa: SLF001
+    methods = sorted({r.method for r in routes if r.rule.match(path)})
+    if not methods or method.upper() in methods or method.upper() in ("HEAD", "OPTIONS"):
+        return None
+    return domain.MethodNotAllowed(f"这个地址不支持 {method.upper()} 请求，请使用 {'、'.join(methods)}", methods)
 
 
 def json_error(exc: Exception) -> Response:
@@ -180,6 +211,10 @@ def make_resolver(render_error: Callable[[Exception], Response] = json_error) ->
     @app.exception_handler(list(STATUS))
     def _mapped(exc: Exception) -> Response:
         return render_error(exc)
+
+    @app.exception_handler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        return render_error(unexpected(exc))
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(exc: RequestValidationError) -> Response:

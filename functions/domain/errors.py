@@ -63,3 +63,15 @@ class ServiceUnavailable(DomainError):
     def __init__(self, message: str, retry_after: int = 5):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class InternalError(DomainError):
+    """Something the code did not expect (→ 500). Shown in Chinese; the cause is logged, not shown."""
+
+
+class MethodNotAllowed(DomainError):
+    """The address exists but not for this method (→ 405 with Allow)."""
+
+    def __init__(self, message: str, allowed: list[str]):
+        super().__init__(message)
+        self.allowed = allowed

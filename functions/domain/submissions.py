@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StrictInt, StrictStr
 
 from .case import Rating
 from .petitions import Contact, PublicInput
@@ -31,7 +31,9 @@ class SurveyResponseIn(PublicInput):
     respondent_token: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$",
                                            description="每位答卷人一个随机标识，同一调查只能作答一次")]
     unit: Annotated[str, Field(pattern=r"^\d{6}(\d{3})?$")] | None = None
-    answers: dict[Annotated[str, Field(max_length=32)], str | int | list[Annotated[str, Field(max_length=200)]]]
+    # Strict types: true is not a score, "4" is not a number (the form door converts typed digits).
+    answers: dict[Annotated[str, Field(max_length=32)],
+                  StrictStr | StrictInt | list[Annotated[StrictStr, Field(max_length=200)]]] = Field(max_length=100)
 
 
 class RatingIn(PublicInput):

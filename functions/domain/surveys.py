@@ -64,8 +64,7 @@ def _check(question: Question, number: int, value: Any) -> Answer:
             raise InvalidSubmission(f"{where}最多选择 {question.max_choices} 项", field=question.id)
         return [o for o in question.options if o in value]  # canonical order
     if question.type in ("scale", "number"):
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            value = int(value)  # HTML forms send numbers as text
+        # Strict: a number, not "4" or true (forms.py turns the digits a form posts into numbers).
         if not isinstance(value, int) or isinstance(value, bool):
             raise InvalidSubmission(f"{where}应填写整数", field=question.id)
         if (question.min is not None and value < question.min) or (question.max is not None and value > question.max):
@@ -100,3 +99,18 @@ def counter_deltas(survey: Survey, answers: dict[str, Answer], unit: str | None)
     if unit:
         deltas += [(f"{unit}|{name}", delta) for name, delta in list(deltas)]
     return deltas
+
+
+def numbers_from_form(survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:
+    """HTML forms post every answer as text: turn the digits typed for scale and number questions
+    into numbers (at most 9 digits; anything else stays text and is refused as not a number)."""
+    numeric = {q.id for q in survey.questions if q.type in ("scale", "number")}
+    out = dict(answers)
+    for qid in numeric & set(out):
+        value = out[qid]
+        if isinstance(value, str):
+            digits = value.strip()
+            body = digits[1:] if digits.startswith("-") else digits
+            if body.isascii() and body.isdigit() and len(body) <= 9:
+                out[qid] = int(digits)
+    return out

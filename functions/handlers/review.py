@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 
 from .. import guard
 from ..domain.errors import DomainError
-from ..http import error_headers, make_resolver, message_of, status_of
+from ..http import error_headers, make_resolver, message_of, method_not_allowed, status_of
 from ..review import audit, cases, exports, login, opinions, staff, surveys, web
 
 # Requests and pages are never logged: they hold petitioners' personal data.
@@ -51,9 +51,14 @@ def stylesheet():
 
 
 def handler(event: dict, context) -> dict:
+    http = event.get("requestContext", {}).get("http", {})
     try:
+        wrong_method = method_not_allowed(app, http.get("method", "GET"), event.get("rawPath", ""))
+        if wrong_method is not None:
+            raise wrong_method
         guard.check_body(event, accept_forms=True)
     except DomainError as exc:
-        return {"statusCode": status_of(exc).value, "headers": {"Content-Type": "text/plain; charset=utf-8"},
+        return {"statusCode": status_of(exc).value,
+                "headers": {"Content-Type": "text/plain; charset=utf-8", **error_headers(exc)},
                 "body": message_of(exc), "isBase64Encoded": False}
     return app.resolve(event, context)

@@ -1,29 +1,46 @@
 """The submissions Lambda: everything the public sends (/api/petitions…, /api/feedback, comments,
-survey answers). Guards run first (size, type, UTF-8, rate limits), then the one resolver."""
+survey answers). Guards run first (method, size, type, UTF-8, rate limits), then the one resolver."""
 
 from __future__ import annotations
 
 import json
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import Response
 
 from .. import config, guard, openapi
 from ..domain.errors import DomainError
-from ..http import error_headers, make_resolver, message_of, status_of
+from ..http import error_headers, json_error, make_resolver, message_of, method_not_allowed, status_of, unexpected
 from ..routes import forms, submissions
 
 # Bodies are never logged: they carry names, mobile numbers and ID numbers.
 logger = Logger(service="submissions", log_uncaught_exceptions=True)
-app = make_resolver()
+
+
+def _for_forms(path: str) -> bool:
+    return path.startswith("/forms/")  # a person without JavaScript reads the answer
+
+
+def render_error(exc: Exception) -> Response:
+    """A mapped error as this door answers it: a page in the site's chrome for forms, else JSON."""
+    if _for_forms(app.current_event.path):
+        status = status_of(exc)
+        return Response(status_code=status.value, content_type="text/html; charset=utf-8",
+                        body=forms.error_page(status, message_of(exc)),
+                        headers={"Cache-Control": "no-store", **error_headers(exc)})
+    return json_error(exc)
+
+
+app = make_resolver(render_error=render_error)
 app.include_router(submissions.router)
 app.include_router(forms.router)
 app.include_router(openapi.router)
 
 
 def _refused(event: dict, exc: DomainError) -> dict:
-    """A request refused before routing, answered as its door expects: a page for forms, else JSON."""
+    """A request refused before routing, answered as its door expects."""
     status, message = status_of(exc), message_of(exc)
-    if event.get("rawPath", "").startswith("/forms/"):  # a person without JavaScript reads this page
+    if _for_forms(event.get("rawPath", "")):
         body = forms.error_page(status, message)
         ctype = "text/html; charset=utf-8"
     else:
@@ -34,11 +51,20 @@ def _refused(event: dict, exc: DomainError) -> dict:
 
 
 def handler(event: dict, context) -> dict:
+    http = event.get("requestContext", {}).get("http", {})
     try:
+        wrong_method = method_not_allowed(app, http.get("method", "GET"), event.get("rawPath", ""))
+        if wrong_method is not None:
+            raise wrong_method
         guard.check_body(event)
-        if event.get("requestContext", {}).get("http", {}).get("method") in guard.WRITE_METHODS:
+        if http.get("method") in guard.WRITE_METHODS:
             ctx = config.context()
             guard.check_rate(ctx.store, event, ctx.clock())
     except DomainError as exc:
         return _refused(event, exc)
-    return app.resolve(event, context)
+    except Exception as exc:  # noqa: BLE001 - never an English 500 to the public
+        return _refused(event, unexpected(exc))
+    try:
+        return app.resolve(event, context)
+    except Exception as exc:  # noqa: BLE001 - what even the resolver's handlers could not answer
+        return _refused(event, unexpected(exc))

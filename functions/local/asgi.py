@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import datetime as dt
 import threading
 import time
@@ -57,8 +58,15 @@ class LambdaShim:
 
     def _invoke(self, event: dict) -> dict:
         context = LocalContext(self.name, event["requestContext"]["requestId"])
-        with self._lock:
-            return self.handler(event, context)
+        try:
+            with self._lock:
+                return self.handler(event, context)
+        except Exception as exc:  # noqa: BLE001 - like Lambda's own 502, but in Chinese and logged safely
+            from functions.http import UNEXPECTED, unexpected
+
+            unexpected(exc)
+            body = json.dumps({"statusCode": 500, "message": UNEXPECTED}, ensure_ascii=False)
+            return {"statusCode": 500, "headers": {"Content-Type": "application/json"}, "body": body}
 
 
 def to_event(scope: dict, body: bytes) -> dict:

@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import parse_qsl
 
 from aws_lambda_powertools.event_handler import Response
 from markupsafe import Markup, escape
@@ -22,6 +21,7 @@ from site_builder.templating import environment
 from .. import config
 from ..domain.access import Permission, allowed
 from ..domain.errors import InvalidSubmission, NotFoundError, PageExpired
+from ..formdata import read_pairs
 from ..http import cookie as cookie_value
 from ..http import is_https as _is_https
 from ..services import accounts
@@ -91,7 +91,7 @@ def current_session(event) -> Session:
 
 
 def form(event) -> dict[str, str]:
-    return dict(parse_qsl(event.decoded_body or "", keep_blank_values=True, max_num_fields=50))
+    return dict(read_pairs(event.decoded_body or "", max_fields=50))
 
 
 def int_field(data: dict[str, str], name: str) -> int:

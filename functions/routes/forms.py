@@ -26,6 +26,7 @@ from ..domain.case import RATING_LABELS
 from ..domain.errors import DomainError, InvalidSubmission
 from ..domain.petitions import PetitionIn
 from ..domain.submissions import CommentIn, FeedbackIn, SurveyResponseIn
+from ..domain.surveys import numbers_from_form
 from ..formdata import derived_idempotency_key, flatten, parse_form
 from ..guard import client_ip
 from ..http import cookie, is_https, message_of, status_of, validation_errors
@@ -59,14 +60,15 @@ def _posted(list_fields: frozenset[str] = frozenset()) -> tuple[dict, dict, Idem
 
 
 def _submit(shell: str, render_form: Callable[[forms.FormState], str], model: type[BaseModel],
-            submit: Callable, list_fields: frozenset[str] = frozenset()) -> Response:
+            submit: Callable, list_fields: frozenset[str] = frozenset(),
+            prepare: Callable[[dict], dict] = lambda data: data) -> Response:
     """Validate, submit, and answer 303 → `then`; or re-render the form with the errors."""
     data, control, idem = _posted(list_fields)
     values = flatten(data)
     try:
         if control["website"]:
             raise InvalidSubmission("请清空“请勿填写此项”一栏后再提交（该栏用于识别自动程序）")
-        return submit(model.model_validate(data), idem)
+        return submit(model.model_validate(prepare(data)), idem)
     except ValidationError as exc:
         status, errors, message = HTTPStatus.UNPROCESSABLE_ENTITY, validation_errors(exc.errors()), None
     except DomainError as exc:
@@ -179,8 +181,13 @@ def survey_form(survey_id: str):
         service.submit_survey_response(ctx, survey_id, response, idem)
         return _see_other("/forms/thanks?survey")
 
+    def prepare(data: dict) -> dict:
+        if isinstance(data.get("answers"), dict):
+            data = {**data, "answers": numbers_from_form(survey, data["answers"])}
+        return data
+
     return _submit(f"survey-{survey_id}", lambda state: forms.survey_form(survey_id, survey, ctx.org, state),
-                   SurveyResponseIn, submit, multiple)
+                   SurveyResponseIn, submit, multiple, prepare)
 
 
 @router.post("/forms/track", include_in_schema=False)

@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from functions.blobs.protocol import ALLOWED_TYPES, ATTACHMENTS, EXTENSIONS, INCOMING, MAX_BYTES, BlobStore, sniff_ok
 from functions.domain.errors import InvalidSubmission
@@ -21,7 +21,7 @@ _TYPE_BY_EXTENSION = {ext: ctype for ctype, ext in EXTENSIONS.items()}
 class UploadIn(PublicInput):
     filename: Line(200)
     content_type: Literal["application/pdf", "image/jpeg", "image/png"]
-    size: int = Field(ge=1, le=MAX_BYTES, description="文件大小（字节），最大 10 MB")
+    size: StrictInt = Field(ge=1, le=MAX_BYTES, description="文件大小（字节），最大 10 MB")
 
 
 class UploadOut(BaseModel):

@@ -23,7 +23,7 @@ def rejected(**answers) -> InvalidSubmission:
 
 
 def test_a_complete_answer_is_kept_in_canonical_form():
-    kept = check(role="党员", channels=["电视", "网站"], score="4", reason="很好", years=12)
+    kept = check(role="党员", channels=["电视", "网站"], score=4, reason="很好", years=12)
     assert kept == {"role": "党员", "channels": ["网站", "电视"], "score": 4, "reason": "很好", "years": 12}
 
 
@@ -58,3 +58,18 @@ def test_counters_cover_options_totals_sums_and_the_unit_breakdown():
     assert deltas["#responses"] == 1 and deltas["role=党员"] == 1 and deltas["channels=网站"] == 1
     assert deltas["score=5"] == 1 and deltas["years#sum"] == 10 and deltas["130100|role=党员"] == 1
     assert "reason#answered" not in deltas
+
+
+@pytest.mark.parametrize("score", [True, "4", 4.0, "9" * 5000])
+def test_a_score_must_be_a_number_not_true_or_text(score):
+    assert rejected(role="群众", score=score).field == "score"
+
+
+def test_the_digits_a_form_posts_become_numbers_and_nothing_else_does():
+    from functions.domain.surveys import numbers_from_form
+
+    survey = SURVEY
+    converted = numbers_from_form(survey, {"role": "群众", "score": "4", "years": "-2", "reason": "12"})
+    assert converted == {"role": "群众", "score": 4, "years": -2, "reason": "12"}
+    for odd in ("²", "４", "1e3", "9" * 10, " ", "4.0"):
+        assert numbers_from_form(survey, {"score": odd})["score"] == odd

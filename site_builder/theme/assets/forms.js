@@ -20,7 +20,7 @@
       if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
       var value = el.value;
       if (value === "") return;
-      if (el.type === "number") value = Number(value);
+      if (el.type === "number" || el.hasAttribute("data-number")) value = /^-?\d{1,9}$/.test(value.trim()) ? Number(value) : value;
       var path = el.name.split("."), node = data;
       for (var i = 0; i < path.length - 1; i++) node = node[path[i]] = node[path[i]] || {};
       var key = path[path.length - 1];
@@ -45,6 +45,16 @@
     summary.innerHTML = "<p><strong>" + escapeHtml(message) + "</strong></p>" + (list ? "<ul>" + list + "</ul>" : "");
     summary.hidden = false;
     summary.focus();
+  }
+
+  // Once the person edits a field, its old error no longer describes what is there.
+  function clearOwnError(event) {
+    var box = event.target.closest && event.target.closest("[data-field]");
+    if (!box) return;
+    var slot = document.getElementById("err-" + box.dataset.field);
+    if (slot) { slot.hidden = true; slot.textContent = ""; }
+    var field = document.getElementById("f-" + box.dataset.field);
+    if (field) field.removeAttribute("aria-invalid");
   }
 
   function escapeHtml(text) {
@@ -113,6 +123,8 @@
     Array.prototype.forEach.call(form.querySelectorAll(".portal-js-only"), function (el) { el.hidden = false; });
     conditions(form);
     counters(form);
+    form.addEventListener("input", clearOwnError);
+    form.addEventListener("change", clearOwnError);
     if (!form.dataset.api) return;  // e.g. tracking: a plain POST keeps the code out of URLs
     form.addEventListener("submit", function (event) {
       event.preventDefault();
