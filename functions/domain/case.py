@@ -167,6 +167,7 @@ class Case(_Part):
     contact: ContactDetails = Field(default_factory=ContactDetails)
     anonymous: bool = False
     attachments: list[str] = Field(default_factory=list)
+    attachment_names: dict[str, str] = Field(default_factory=dict)  # as the petitioner's files were named
     received: dt.datetime
     deadlines: dict[Limit, dt.date] = Field(default_factory=dict)
     public_reply: PublicReply | None = None

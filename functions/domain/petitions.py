@@ -13,6 +13,7 @@ from .case import Case, ContactDetails, PetitionKind, Stage, Step
 from .time_limits import Limit, calendar_deadline, china_date
 
 MAX_ATTACHMENTS = 5
+AttachmentId = Annotated[str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(pdf|jpg|png)$")]
 
 
 class PublicInput(BaseModel):
@@ -40,8 +41,10 @@ class PetitionIn(PublicInput):
     subject: Line(100)
     body: Text(5000, min_chars=10)
     contact: Contact = Field(default_factory=Contact)
-    attachments: list[Annotated[str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(pdf|jpg|png)$")]] = Field(
+    attachments: list[AttachmentId] = Field(
         default_factory=list, max_length=MAX_ATTACHMENTS, description="先通过 /api/uploads 上传后得到的附件编号")
+    attachment_names: dict[AttachmentId, Line(200)] = Field(
+        default_factory=dict, max_length=MAX_ATTACHMENTS, description="附件编号 → 信访人电脑上的文件名（供工作人员辨认）")
 
     @model_validator(mode="after")
     def _named_unless_accusation(self):
@@ -53,6 +56,8 @@ class PetitionIn(PublicInput):
                 raise ValueError(f"{self.kind.label}需要填写{'和'.join(missing)}（只有检举控告可以匿名）")
         if len(set(self.attachments)) != len(self.attachments):
             raise ValueError("附件重复")
+        if set(self.attachment_names) - set(self.attachments):
+            raise ValueError("附件名称对应的附件不在附件列表中")
         return self
 
 
@@ -65,7 +70,7 @@ def initial_case(petition: PetitionIn, reference: str, query_code_hash: str, rec
         reference=reference, query_code_hash=query_code_hash, kind=petition.kind, stage=Stage.registered,
         unit=petition.unit, handling_unit=petition.unit, subject=petition.subject, body=petition.body,
         contact=contact, anonymous=not (contact.name or contact.mobile), attachments=list(petition.attachments),
-        received=received,
+        attachment_names=dict(petition.attachment_names), received=received,
         deadlines={Limit.assign: calendar_deadline(day, Limit.assign),
                    Limit.accept_decision: calendar_deadline(day, Limit.accept_decision)},
         steps=[Step(action="registered", label="登记", stage=Stage.registered, unit=petition.unit, at=received)])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .access import Role
 from .case import Case, Extension, PublicReply, Rating, RatingEntry, Return, ReviewAnswer, ReviewRequest, Stage, Step
 from .errors import ConflictError, InvalidSubmission
+from .text import reject_control_characters
 from .time_limits import TIME_LIMITS, Limit, calendar_deadline
 
 WORKERS = frozenset({Role.handler, Role.approver})
@@ -65,11 +66,16 @@ class Transition:
 
 
 def _need_text(value: str | None, field: str, label: str, limit: int = 2000) -> str:
+    """Text a staff member or the petitioner writes: the same rules as every public text field."""
     value = (value or "").strip()
     if not value:
         raise InvalidSubmission(f"请填写{label}", field=field)
     if len(value) > limit:
         raise InvalidSubmission(f"{label}最多 {limit} 字", field=field)
+    try:
+        reject_control_characters(value)
+    except ValueError as exc:
+        raise InvalidSubmission(f"{label}{exc}", field=field) from None
     return value
 
 
@@ -211,9 +217,7 @@ def _may_rate(case: Case, ctx: Context) -> str | None:
 def _rate(case: Case, data: ActionInput, ctx: Context) -> None:
     if data.rating is None:
         raise InvalidSubmission("请选择满意、基本满意或不满意", field="rating")
-    comment = (data.comment or "").strip()
-    if len(comment) > 500:
-        raise InvalidSubmission("评价意见最多 500 字", field="comment")
+    comment = _need_text(data.comment, "comment", "评价意见", limit=500) if (data.comment or "").strip() else ""
     case.ratings.append(RatingEntry(rating=data.rating, comment=comment or None, date=ctx.today,
                                     answer=case.review_count, unit=case.handling_unit))
 

@@ -32,6 +32,12 @@ def export_comments():
     return _csv(exports.export_comments(web.ctx(), session.staff, consultation))
 
 
+@router.get("/review/export/feedback.csv", include_in_schema=False)
+def export_feedback():
+    session = web.current_session(router.current_event)
+    return _csv(exports.export_feedback(web.ctx(), session.staff))
+
+
 @router.get("/review/export/surveys/<survey_id>.csv", include_in_schema=False)
 def export_survey(survey_id: str):
     session = web.current_session(router.current_event)

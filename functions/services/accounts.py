@@ -6,7 +6,10 @@
   token at every login (rotation). Idle timeout 30 minutes, absolute 12 hours. Every account has a
   `generation`: disabling it or resetting its password bumps the generation, which ends all of its
   sessions at once; logout revokes the one session.
-- Throttling: login attempts are counted per account name and per client address.
+- Throttling: only failed logins count. Five failures of one account from one address lock that
+  pair for 15 minutes (the real user, elsewhere, still signs in); 30 failures from one address lock
+  that address; 100 failures of one account within an hour, from anywhere, slow everyone down on it
+  for the rest of the hour (the back-off that makes a distributed guess expensive).
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ STAFF, SESSION = "staff", "session"
 IDLE = dt.timedelta(minutes=30)
 ABSOLUTE = dt.timedelta(hours=12)
 TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen at most once a minute
-LOGIN_LIMITS = (("account", 5, 900), ("client", 30, 900))  # attempts per window (seconds)
+# Failed attempts allowed per window (seconds), by what is counted.
+LOGIN_LIMITS = (("pair", 5, 900), ("client", 30, 900), ("account", 100, 3600))
 MIN_PASSWORD = 12
 _HASHER = PasswordHasher()
 
@@ -125,14 +129,28 @@ def reset_password(store: Store, username: str, password: str, actor: str, now: 
     return _change(store, username, actor, now, "password_reset", password=_HASHER.hash(password))
 
 
-def _throttle(store: Store, username: str, client: str, now: dt.datetime) -> None:
+def _buckets(username: str, client: str, now: dt.datetime) -> list[tuple[str, int, dt.datetime, int]]:
+    """(bucket, limit, window start, seconds) for each limit; account names are hashed (no names in keys)."""
+    account = hashlib.sha256(username.encode()).hexdigest()[:32]
+    who = {"pair": f"{account}|{client}", "client": client, "account": account}
+    out = []
     for name, limit, seconds in LOGIN_LIMITS:
-        who = hashlib.sha256(username.encode()).hexdigest()[:32] if name == "account" else client
         start = int(now.timestamp()) // seconds * seconds
-        window = dt.datetime.fromtimestamp(start, dt.timezone.utc)
-        if store.hit(f"login|{name}|{who}", window, window + dt.timedelta(seconds=2 * seconds)) > limit:
-            raise RateLimited(f"登录尝试次数过多，请 {start + seconds - int(now.timestamp()) + 1} 秒后再试",
-                              retry_after=start + seconds - int(now.timestamp()) + 1)
+        out.append((f"login|{name}|{who[name]}", limit, dt.datetime.fromtimestamp(start, dt.timezone.utc), seconds))
+    return out
+
+
+def _throttle(store: Store, username: str, client: str, now: dt.datetime) -> None:
+    """RateLimited while any failure count is at its limit; reading a count adds nothing to it."""
+    for bucket, limit, window, seconds in _buckets(username, client, now):
+        if store.hits(bucket, window) >= limit:
+            wait = int(window.timestamp()) + seconds - int(now.timestamp()) + 1
+            raise RateLimited(f"登录失败次数过多，请 {wait} 秒后再试", retry_after=wait)
+
+
+def _count_failure(store: Store, username: str, client: str, now: dt.datetime) -> None:
+    for bucket, _, window, seconds in _buckets(username, client, now):
+        store.hit(bucket, window, window + dt.timedelta(seconds=2 * seconds))
 
 
 def login(ctx: PortalContext, username: str, password: str, client: str) -> tuple[str, Session]:
@@ -147,6 +165,7 @@ def login(ctx: PortalContext, username: str, password: str, client: str) -> tupl
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
+        _count_failure(store, username, client, now)
         store.append_audit(AuditEvent(STAFF, username or "-", now, actor="anonymous", action="login_failed",
                                       unit=record.unit if record else None))
         raise AuthenticationFailed("用户名或密码不正确")

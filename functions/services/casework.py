@@ -19,6 +19,7 @@ from functions.domain.access import Permission, Role, allowed
 from functions.domain.case import COLLECTION, FINISHED, OPEN, Case, EditLock, Note, Stage
 from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError
 from functions.domain.identity import masked_contact
+from functions.domain.text import reject_control_characters
 from functions.domain.time_limits import TIME_LIMITS
 from functions.store.protocol import AuditEvent, Record, VersionConflict
 
@@ -60,6 +61,9 @@ class QueueRow:
     left: str
     state: str | None
     received: dt.datetime
+    rating: str = ""
+    review_reasons: str = ""
+    attachments: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,9 @@ def queue_rows(ctx: PortalContext, staff: Staff, view: str, unit: str | None, st
                              stage=case.stage.label, stage_code=case.stage.value,
                              unit=ctx.org[case.handling_unit].name, unit_code=case.handling_unit, deadline=due,
                              left=left_text(days_left(ctx, due, today)) if due else "", state=state,
-                             received=case.received))
+                             received=case.received, rating=case.rating.label if case.rating else "",
+                             review_reasons="；".join(r.reason for r in case.review_requests),
+                             attachments="、".join(case.attachment_names.get(a, a) for a in case.attachments)))
     return rows
 
 
@@ -231,6 +237,10 @@ def note(ctx: PortalContext, staff: Staff, reference: str, version: int, text: s
     text = (text or "").strip()
     if not text or len(text) > 2000:
         raise InvalidSubmission("备注应为 1 至 2000 字", field="note")
+    try:
+        reject_control_characters(text)
+    except ValueError as exc:
+        raise InvalidSubmission(f"备注{exc}", field="note") from None
     stored = _for_change(ctx, staff, reference, version)
     new = stored.case.model_copy(deep=True)
     new.notes.append(Note(by=staff.username, name=staff.name, at=ctx.clock(), text=text))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from functions.domain.access import Permission
 from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError
+from functions.domain.identity import masked_contact
 from functions.domain.text import reject_control_characters
 from functions.store.protocol import AuditEvent, Record, VersionConflict
 
@@ -21,15 +22,31 @@ MAX_REASON = 1000
 
 
 @dataclass(frozen=True)
+class Opinion:
+    """One feedback message or comment as staff see it: who sent it is masked, like on the case page."""
+
+    record: Record
+    sender: str  # e.g. "张* · 138****8000", or "" when the sender left nothing
+
+
+def sender_of(data: dict) -> str:
+    contact = dict(data.get("contact") or {})
+    if data.get("name") and not contact.get("name"):
+        contact["name"] = data["name"]
+    masked = masked_contact(**{k: contact.get(k) for k in ("name", "mobile", "email", "id_number")})
+    return " · ".join(v for v in masked.values() if v)
+
+
+@dataclass(frozen=True)
 class CommentGroup:
     id: str
     title: str
-    comments: list[Record]
+    comments: list[Opinion]
 
 
 @dataclass(frozen=True)
 class Opinions:
-    feedback: list[Record]
+    feedback: list[Opinion]
     groups: list[CommentGroup]
 
 
@@ -44,8 +61,9 @@ def opinions(ctx: PortalContext, staff: Staff) -> Opinions:
         window = ctx.registry.consultations.get(cid)
         order = {a: i for i, a in enumerate(window.articles)} if window else {}
         records.sort(key=lambda r: (order.get(r.data.get("article"), len(order)), r.data["received"]))
-        groups.append(CommentGroup(cid, window.title if window else cid, records))
-    return Opinions(newest_first(ctx, staff, FEEDBACK), groups)
+        groups.append(CommentGroup(cid, window.title if window else cid,
+                                   [Opinion(r, sender_of(r.data)) for r in records]))
+    return Opinions([Opinion(r, sender_of(r.data)) for r in newest_first(ctx, staff, FEEDBACK)], groups)
 
 
 def decide(ctx: PortalContext, staff: Staff, collection: str, key: str, version: str | None,

@@ -323,6 +323,10 @@ class DynamoStore:
             ReturnValues="UPDATED_NEW")
         return int(response["Attributes"]["n"]["N"])
 
+    def hits(self, bucket: str, window_start: dt.datetime) -> int:
+        item = self._get(f"H#{bucket}", f"W#{to_iso(window_start)}")
+        return int(item["n"]["N"]) if item else 0
+
     # -- helpers ------------------------------------------------------------------------------
 
     def _put(self, item: dict[str, Any], condition: str, values: dict[str, Any] | None = None, *,

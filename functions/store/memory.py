@@ -180,3 +180,7 @@ class MemoryStore:
             count = self._hits.get(key, (0, expires_at))[0] + 1
             self._hits[key] = (count, expires_at)
         return count
+
+    def hits(self, bucket: str, window_start: dt.datetime) -> int:
+        with self._lock:
+            return self._hits.get((bucket, to_iso(window_start)), (0, window_start))[0]

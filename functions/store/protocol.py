@@ -147,3 +147,6 @@ class Store(Protocol):
 
     def hit(self, bucket: str, window_start: dt.datetime, expires_at: dt.datetime) -> int:
         """Count one hit in a rate-limit bucket for a time window; returns the count so far."""
+
+    def hits(self, bucket: str, window_start: dt.datetime) -> int:
+        """The hits counted so far in a bucket's window, without counting one (0 if none)."""

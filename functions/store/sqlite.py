@@ -333,6 +333,11 @@ class SqliteStore:
                 (bucket, to_iso(window_start), to_iso(expires_at))).fetchone()
         return count
 
+    def hits(self, bucket: str, window_start: dt.datetime) -> int:
+        row = self._conn().execute("SELECT count FROM hits WHERE bucket = ? AND window_start = ?",
+                                   (bucket, to_iso(window_start))).fetchone()
+        return row[0] if row else 0
+
     # -- helpers ------------------------------------------------------------------------------
 
     def _append_audit(self, c: sqlite3.Connection, audit: AuditEvent, seq: int | None) -> None:

@@ -333,6 +333,16 @@ def test_rate_limit_hits_count_per_bucket_and_window(store):
     assert store.hit("lookup:1.2.3.4", later, later + dt.timedelta(minutes=1)) == 1
 
 
+def test_the_hits_of_a_window_can_be_read_without_counting_one(store):
+    window = dt.datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    later = window + dt.timedelta(minutes=15)
+    assert store.hits("login:a", window) == 0
+    store.hit("login:a", window, later)
+    store.hit("login:a", window, later)
+    assert store.hits("login:a", window) == 2 and store.hits("login:a", window) == 2
+    assert store.hits("login:b", window) == 0 and store.hits("login:a", later) == 0
+
+
 def test_ten_concurrent_inserts_with_one_idempotency_key_store_exactly_one_record(store):
     start = threading.Barrier(10)
 

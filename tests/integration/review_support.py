@@ -26,10 +26,10 @@ PETITION = {"kind": "suggestion", "unit": "130100", "subject": "关于社区党�
 class Browser:
     """One person's browser: its own cookie jar, talking to the in-process portal."""
 
-    def __init__(self, app, https: bool = False):
+    def __init__(self, app, https: bool = False, address: str = "127.0.0.1"):
         self._loop = asyncio.new_event_loop()
         self.https = https
-        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 123)),
                                         base_url=("https" if https else "http") + "://127.0.0.1")
 
     def request(self, method: str, url: str, **kwargs) -> httpx.Response:

@@ -99,7 +99,7 @@
           data.append("file", file);
           return fetch(ticket.url, { method: "POST", body: data }).then(function (r) {
             if (!r.ok) throw { errors: { attachments: file.name + "：上传失败，请重试" } };
-            return ids.concat([ticket.id]);
+            return ids.concat([{ id: ticket.id, name: file.name.slice(0, 200) }]);
           });
         });
       });
@@ -131,7 +131,12 @@
       var button = form.querySelector("button[type=submit]");
       button.disabled = true;
       var body = toJson(form);
-      var send = form.dataset.kind === "petition" ? uploadAll(form).then(function (ids) { if (ids.length) body.attachments = ids; }) : Promise.resolve();
+      var send = form.dataset.kind === "petition" ? uploadAll(form).then(function (files) {
+        if (!files.length) return;
+        body.attachments = files.map(function (f) { return f.id; });
+        body.attachment_names = {};
+        files.forEach(function (f) { body.attachment_names[f.id] = f.name; });
+      }) : Promise.resolve();
       send.then(function () {
         return fetch(form.dataset.api, {
           method: "POST", headers: { "Content-Type": "application/json", "Idempotency-Key": key.value },
