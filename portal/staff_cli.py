@@ -108,6 +108,7 @@ def bootstrap_admin(root_unit: str) -> None:
 
 def _report(args) -> int:
     from functions.reports.adoption_report import adoption_report
+    from site_builder.chinatime import china_date
     from functions.services.submissions import COMMENT
     from site_builder.registry import Registry
 
@@ -121,6 +122,7 @@ def _report(args) -> int:
                 if r.data["consultation"] == window.id]
     target = args.content / "reports" / f"{window.id}-adoption.md"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(adoption_report(window, comments, dt.date.today()), encoding="utf-8")
+    # "截至" is the China date: a report written at 01:00 in Beijing is the new day's.
+    target.write_text(adoption_report(window, comments, china_date(_now())), encoding="utf-8")
     print(f"已写入 {target}（{len(comments)} 条意见），请编辑审阅后提交。")
     return 0

@@ -38,6 +38,7 @@ class FormState:
     errors: Mapping[str, str] = field(default_factory=dict)
     message: str | None = None
     idempotency_key: str = ""
+    notice: str | None = None  # not an error: what the person should do next (status role, polite)
 
 
 def _unit_options(org: OrgTree) -> list[tuple[str, str]]:

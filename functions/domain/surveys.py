@@ -27,6 +27,12 @@ def _shown(question: Question, answers: dict[str, Any]) -> bool:
     return cond.equals in given if isinstance(given, list) else given == cond.equals
 
 
+def named(question: Question) -> str:
+    """How a message names a question: by its text (numbers shift when conditional questions hide)."""
+    text = question.text.strip()
+    return f"“{text if len(text) <= 24 else text[:23] + '…'}”"
+
+
 def validate_answers(survey: Survey, answers: dict[str, Any]) -> dict[str, Answer]:
     """Return the answers to keep, or raise InvalidSubmission naming the question (field = its id)."""
     known = {q.id for q in survey.questions}
@@ -39,18 +45,18 @@ def validate_answers(survey: Survey, answers: dict[str, Any]) -> dict[str, Answe
         empty = value is None or value == "" or value == []
         if not _shown(question, kept):
             if not empty:
-                raise InvalidSubmission(f"第 {number} 题在当前选择下不需要回答", field=question.id)
+                raise InvalidSubmission(f"{named(question)}在当前选择下不需要回答", field=question.id)
             continue
         if empty:
             if question.required:
-                raise InvalidSubmission(f"第 {number} 题为必答题", field=question.id)
+                raise InvalidSubmission(f"{named(question)}为必答题，请作答", field=question.id)
             continue
         kept[question.id] = _check(question, number, value)
     return kept
 
 
 def _check(question: Question, number: int, value: Any) -> Answer:
-    where = f"第 {number} 题"
+    where = named(question)
     if question.type == "single":
         if not isinstance(value, str) or value not in question.options:
             raise InvalidSubmission(f"{where}的选项无效", field=question.id)

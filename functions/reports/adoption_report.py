@@ -96,7 +96,10 @@ def adoption_report(window: ConsultationWindow, comments: list[dict], today: dt.
     for comment in comments:
         if comment.get("consultation") not in (None, window.id):
             raise ValueError(f"comment for {comment['consultation']!r} given for {window.id!r}")
-    title = f"《{window.title}》意见采纳情况"
+    bare = window.title.strip()
+    if bare.startswith("《") and bare.endswith("》"):  # editors write the marks or leave them out
+        bare = bare[1:-1]
+    title = f"《{bare}》意见采纳情况"
     counts = _counts(comments)
     by_time = sorted(comments, key=lambda c: str(c.get("received") or ""))
     by_article: dict[str, list[dict]] = {}

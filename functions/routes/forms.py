@@ -176,9 +176,13 @@ def survey_form(survey_id: str):
     if survey is None:
         return _html(HTTPStatus.NOT_FOUND.value, _page("页面不存在", "<h1>没有这项调查</h1>"))
     multiple = frozenset(f"answers.{q.id}" for q in survey.questions if q.type == "multiple")
+    client = client_ip(router.current_event.raw_event)
+
+    def render(state: forms.FormState) -> str:
+        return forms.survey_form(survey_id, survey, ctx.org, state)
 
     def submit(response: SurveyResponseIn, idem: IdempotentRequest):
-        service.submit_survey_response(ctx, survey_id, response, idem)
+        service.submit_survey_response(ctx, survey_id, response, client, idem)
         return _see_other("/forms/thanks?survey")
 
     def prepare(data: dict) -> dict:
@@ -186,8 +190,23 @@ def survey_form(survey_id: str):
             data = {**data, "answers": numbers_from_form(survey, data["answers"])}
         return data
 
-    return _submit(f"survey-{survey_id}", lambda state: forms.survey_form(survey_id, survey, ctx.org, state),
-                   SurveyResponseIn, submit, multiple, prepare)
+    data, control, _ = _posted(multiple)
+    if not data.get("respondent_token"):
+        # Without JavaScript the static page cannot hold a token: hand one out with the answers kept.
+        try:
+            token = service.issue_respondent_token(ctx, survey_id, client)
+        except DomainError as exc:
+            state = forms.FormState(values=flatten(data), message=message_of(exc))
+            return _html(status_of(exc).value, forms.replace_form(shells.load(_build_dir(), f"survey-{survey_id}"),
+                                                                   render(state)))
+        values = {**flatten(data), "respondent_token": token}
+        state = forms.FormState(values=values, notice=CONFIRM_SURVEY, idempotency_key=control["idempotency_key"])
+        return _html(HTTPStatus.OK.value, forms.replace_form(shells.load(_build_dir(), f"survey-{survey_id}"),
+                                                             render(state)))
+    return _submit(f"survey-{survey_id}", render, SurveyResponseIn, submit, multiple, prepare)
+
+
+CONFIRM_SURVEY = "您的答案已填好，尚未提交。请核对后点击页面下方的“提交”按钮完成提交（为保证每人只提交一次答卷）。"
 
 
 @router.post("/forms/track", include_in_schema=False)

@@ -18,6 +18,7 @@ from functions.services import submissions as service
 from functions.services.idempotency import IdempotentRequest
 from functions.services.uploads import UploadIn, UploadOut, start_upload
 
+from ..guard import client_ip
 from ..http import documented
 
 router = Router()
@@ -33,6 +34,10 @@ class ReceiptOut(petitions.Receipt):
 
 class CreatedOut(BaseModel):
     id: str = Field(description="提交的编号")
+
+
+def _client() -> str:
+    return client_ip(router.current_event.raw_event)
 
 
 def _idempotent(key: str | None) -> IdempotentRequest | None:
@@ -100,8 +105,18 @@ def create_survey_response(survey_id: Annotated[str, Path(max_length=80)],
                            response: Annotated[SurveyResponseIn, Body()],
                            idempotency_key: IdempotencyKey = None) -> CreatedOut:
     """提交网络调查答卷，每位答卷人每项调查一次。"""
-    return CreatedOut(**service.submit_survey_response(config.context(), survey_id, response,
+    return CreatedOut(**service.submit_survey_response(config.context(), survey_id, response, _client(),
                                                        _idempotent(idempotency_key)))
+
+
+class TokenOut(BaseModel):
+    token: str = Field(description="一份答卷的标识：作答时放入 respondent_token，每个标识只能提交一次")
+
+
+@router.get("/api/surveys/<survey_id>/token", responses=documented(200, TokenOut, "答卷标识", 404, 409, 429))
+def survey_token(survey_id: Annotated[str, Path(max_length=80)]) -> TokenOut:
+    """取得一份答卷的标识（由服务器签发，每个网络地址每小时有数量限制）。"""
+    return TokenOut(token=service.issue_respondent_token(config.context(), survey_id, _client()))
 
 
 @router.post("/api/uploads", responses=documented(200, UploadOut, "上传凭证", 400, 413, 415, 422, 429))

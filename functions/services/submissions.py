@@ -3,10 +3,14 @@ Each is one `insert_once` (services/idempotency.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import uuid
 
-from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError
+from site_builder.models import Survey
+
+from functions.domain import codes
+from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError, RateLimited
 from functions.domain.submissions import CommentIn, FeedbackIn, SurveyResponseIn
 from functions.domain.surveys import counter_deltas, counter_scope, validate_answers
 from functions.store.protocol import CounterIncrement, Record, UniqueClaim
@@ -55,18 +59,51 @@ def submit_comment(ctx: PortalContext, consultation_id: str, comment: CommentIn,
     return insert_once(ctx, make, idem)
 
 
-def submit_survey_response(ctx: PortalContext, survey_id: str, response: SurveyResponseIn,
-                           idem: IdempotentRequest | None = None) -> dict:
+TOKENS_PER_ADDRESS = (20, 3600)     # respondent tokens one address may fetch per survey, per hour
+ANSWERS_PER_ADDRESS = (200, 86400)  # answers per survey per address a day: an office behind one NAT fits
+
+
+def _open_survey(ctx: PortalContext, survey_id: str) -> Survey:
     survey = ctx.registry.surveys.get(survey_id)
     if survey is None:
         raise NotFoundError("没有这项调查")
-    today = ctx.today()
-    if not survey.opens <= today <= survey.closes:
+    if not survey.opens <= ctx.today() <= survey.closes:
         raise ConflictError(f"这项调查的时间是 {survey.opens} 至 {survey.closes}，现在不能作答")
+    return survey
+
+
+def _per_address(ctx: PortalContext, bucket: str, limit: tuple[int, int], message: str) -> None:
+    count, seconds = limit
+    now = ctx.clock()
+    start = int(now.timestamp()) // seconds * seconds
+    window = dt.datetime.fromtimestamp(start, dt.timezone.utc)
+    if ctx.store.hit(bucket, window, window + dt.timedelta(seconds=2 * seconds)) > count:
+        raise RateLimited(message, retry_after=max(1, start + seconds - int(now.timestamp())))
+
+
+def issue_respondent_token(ctx: PortalContext, survey_id: str, client: str) -> str:
+    """A signed token for one answer (the form carries it). Fetching many costs: counted per address."""
+    _open_survey(ctx, survey_id)
+    _per_address(ctx, f"survey-token|{survey_id}|{client}", TOKENS_PER_ADDRESS,
+                 "获取答卷次数过多，请稍后再试")
+    return codes.new_respondent_token(ctx.secret_key, survey_id, ctx.clock())
+
+
+def submit_survey_response(ctx: PortalContext, survey_id: str, response: SurveyResponseIn, client: str,
+                           idem: IdempotentRequest | None = None) -> dict:
+    survey = _open_survey(ctx, survey_id)
+    nonce = codes.respondent_token_nonce(response.respondent_token, ctx.secret_key, survey_id, ctx.clock())
+    if nonce is None:
+        raise InvalidSubmission("答卷已过期或无效，请刷新调查页面后重新作答", field="respondent_token")
     if response.unit is not None:
         ctx.require_unit(response.unit)
-    answers = validate_answers(survey, response.answers)
-    token = hashlib.sha256(response.respondent_token.encode()).hexdigest()
+    try:
+        answers = validate_answers(survey, response.answers)
+    except InvalidSubmission as exc:  # the field as the form and the API name it
+        raise InvalidSubmission(exc.message, field=f"answers.{exc.field}" if exc.field else None) from None
+    _per_address(ctx, f"survey-answers|{survey_id}|{client}", ANSWERS_PER_ADDRESS,
+                 "同一网络地址今天提交的答卷已经很多，请明天再试")
+    token = hashlib.sha256(nonce.encode()).hexdigest()
     counters = [CounterIncrement(counter_scope(survey_id), name, delta)
                 for name, delta in counter_deltas(survey, answers, response.unit)]
 

@@ -96,13 +96,23 @@ def test_a_comment_without_javascript_is_thanked_and_a_late_one_is_returned_with
     assert len(ctx.store.queue(COMMENT, "130000")[0]) == 1
 
 
-def test_a_survey_without_javascript_accepts_one_ticked_box_as_a_list(api):
+def test_a_survey_without_javascript_is_answered_with_one_confirming_click(api):
     client, ctx, _ = api
-    fields = [("respondent_token", "n" * 20), ("answers.role", "群众"), ("answers.channels", "网站"),
+    fields = [("respondent_token", ""), ("answers.role", "群众"), ("answers.channels", "网站"),
               ("answers.score", "4"), ("idempotency_key", ""), ("website", "")]
+    first = post_form(client, "/forms/surveys/manyidu/responses", fields)
+    assert first.status_code == 200 and "尚未提交" in first.text
+    assert 'value="群众" checked' in first.text and 'value="4" data-number checked' in first.text  # kept
+    token = re.search(r'name="respondent_token" value="([^"]+)"', first.text).group(1)
+    fields[0] = ("respondent_token", token)
     response = post_form(client, "/forms/surveys/manyidu/responses", fields)
     assert response.status_code == 303, response.text
-    assert ctx.store.counters("survey:manyidu")["channels=网站"] == 1
+    assert ctx.store.counters("survey:manyidu")["channels=网站"] == 1  # one ticked box still counts as a list
+    assert post_form(client, "/forms/surveys/manyidu/responses", fields).status_code == 303  # a resend: the same one
+    changed = [(name, "2" if name == "answers.score" else value) for name, value in fields]
+    again = post_form(client, "/forms/surveys/manyidu/responses", changed)
+    assert again.status_code == 409 and "已经提交过" in again.text
+    assert ctx.store.counters("survey:manyidu")["#responses"] == 1
 
 
 def test_tracking_without_javascript_shows_the_status_or_one_neutral_message(api):

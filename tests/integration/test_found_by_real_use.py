@@ -136,8 +136,25 @@ def test_after_returning_a_case_the_handler_lands_on_the_queue_not_a_missing_pag
 
 def test_the_survey_export_names_regions_not_codes(office):
     app, ctx, _, browser = office
-    Browser(app).post("/api/surveys/manyidu/responses",
-                      json={"respondent_token": "r" * 20, "unit": "130123", "answers": {"role": "群众", "score": 4}},
-                      headers={"Idempotency-Key": "d" * 20})
+    public = Browser(app)
+    token = public.get("/api/surveys/manyidu/token").json()["token"]
+    assert public.post("/api/surveys/manyidu/responses",
+                       json={"respondent_token": token, "unit": "130123", "answers": {"role": "群众", "score": 4}},
+                       headers={"Idempotency-Key": "d" * 20}).status_code == 201
     exported = browser("province_auditor").get("/review/export/surveys/manyidu.csv").content.decode("utf-8-sig")
     assert "正定县" in exported and "130123" not in exported
+
+
+def test_the_adoption_report_written_after_midnight_in_china_is_dated_that_day(office, tmp_path, monkeypatch,
+                                                                               built_fixture):
+    import os
+
+    from portal import staff_cli
+    from portal.cli import main
+
+    monkeypatch.setenv("PORTAL_STORE", os.environ["PORTAL_STORE"])
+    # 17:30 UTC on 1 July is 01:30 on 2 July in China.
+    monkeypatch.setattr(staff_cli, "_now", lambda: dt.datetime(2026, 7, 1, 17, 30, tzinfo=dt.timezone.utc))
+    assert main(["consultation", "report", "jiandu-banfa", "--content", str(tmp_path), "--build", str(built_fixture)]) == 0
+    report = (tmp_path / "reports" / "jiandu-banfa-adoption.md").read_text(encoding="utf-8")
+    assert "截至2026年7月2日" in report

@@ -34,7 +34,8 @@ REQUESTS = {
                                        + b"9" * 5000 + b"}"),
     "review login with 60 fields": ("POST", "/review/login", FORM, "&".join(f"f{i}=v" for i in range(60)).encode()),
     "survey scale answer of 5,000 digits": ("POST", "/forms/surveys/manyidu/responses", FORM,
-                                            b"answers.role=%E7%BE%A4%E4%BC%97&answers.score=" + b"9" * 5000),
+                                            b"respondent_token=abcdefghijklmnop1234&answers.role=%E7%BE%A4%E4%BC%97"
+                                            b"&answers.score=" + b"9" * 5000),
     "JSON survey scale answer of 5,000 digits": ("POST", "/api/surveys/manyidu/responses", JSON,
                                                  b'{"respondent_token": "abcdefghijklmnop1234", "answers": '
                                                  b'{"role": "\\u7fa4\\u4f17", "score": ' + b"9" * 5000 + b"}}"),

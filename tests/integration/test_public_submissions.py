@@ -157,13 +157,19 @@ def test_a_comment_on_an_article_the_draft_does_not_have_is_refused(api):
     assert response.status_code == 422 and "第九条" in response.json()["message"]
 
 
+def survey_token(client) -> str:
+    response = client.get("/api/surveys/manyidu/token")
+    assert response.status_code == 200, response.text
+    return response.json()["token"]
+
+
 def survey_answer(token: str, **answers) -> dict:
     return {"respondent_token": token, "unit": "130100", "answers": answers or {"role": "党员", "score": 4, "reason": "很好"}}
 
 
 def test_survey_answers_are_counted_and_one_respondent_answers_once(api):
     client, ctx, _ = api
-    token = "t" * 20
+    token = survey_token(client)
     first = client.post("/api/surveys/manyidu/responses", json=survey_answer(token), headers={"Idempotency-Key": key()})
     assert first.status_code == 201
     again = client.post("/api/surveys/manyidu/responses", json=survey_answer(token, role="群众", score=2),
@@ -178,14 +184,28 @@ def test_survey_answers_are_counted_and_one_respondent_answers_once(api):
                                             ({"role": "群众", "score": 9}, "score")])
 def test_survey_answers_breaking_the_rules_are_refused_and_not_counted(api, answers, field):
     client, ctx, _ = api
-    response = client.post("/api/surveys/manyidu/responses", json=survey_answer("u" * 20, **answers),
+    response = client.post("/api/surveys/manyidu/responses", json=survey_answer(survey_token(client), **answers),
                            headers={"Idempotency-Key": key()})
-    assert response.status_code == 422 and field in response.json().get("errors", {})
+    assert response.status_code == 422 and f"answers.{field}" in response.json().get("errors", {})
     assert ctx.store.counters("survey:manyidu") == {}
 
 
 def test_a_closed_survey_takes_no_answers(api):
     client, _, clock = api
+    token = survey_token(client)
     clock.set_day("2027-01-01")
-    response = client.post("/api/surveys/manyidu/responses", json=survey_answer("v" * 20), headers={"Idempotency-Key": key()})
+    response = client.post("/api/surveys/manyidu/responses", json=survey_answer(token), headers={"Idempotency-Key": key()})
     assert response.status_code == 409 and "不能作答" in response.json()["message"]
+
+
+def test_a_made_up_respondent_token_is_refused(api):
+    client, ctx, _ = api
+    response = client.post("/api/surveys/manyidu/responses", json=survey_answer("t" * 20), headers={"Idempotency-Key": key()})
+    assert response.status_code == 422 and "刷新调查页面" in response.json()["message"]
+    assert ctx.store.counters("survey:manyidu") == {}
+
+
+def test_fresh_tokens_from_one_address_are_limited(api):
+    client, _, _ = api
+    statuses = [client.get("/api/surveys/manyidu/token").status_code for _ in range(21)]
+    assert statuses[:20] == [200] * 20 and statuses[20] == 429

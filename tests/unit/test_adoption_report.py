@@ -118,3 +118,10 @@ def test_a_draft_without_comments_says_none_were_received():
 def test_a_comment_on_another_draft_is_refused_rather_than_reported_here():
     with pytest.raises(ValueError):
         report({**comment("甲"), "consultation": "xuexi-guize"})
+
+
+def test_a_title_written_with_book_title_marks_is_not_marked_twice():
+    titled = WINDOW.model_copy(update={"title": "《党务公开办法（征求意见稿）》"})
+    source = split_front_matter(adoption_report(titled, [comment("建议增加公开时限。")], AFTER_CLOSE))
+    assert source.front_matter.data == {"title": "《党务公开办法（征求意见稿）》意见采纳情况"}
+    assert "《《" not in source.body and "》》" not in source.body

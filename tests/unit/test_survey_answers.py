@@ -29,7 +29,7 @@ def test_a_complete_answer_is_kept_in_canonical_form():
 
 def test_required_questions_must_be_answered():
     assert rejected(role="群众").field == "score"
-    assert "第 3 题为必答题" in rejected(role="群众").message
+    assert rejected(role="群众").message == "“总体满意度”为必答题，请作答"
 
 
 @pytest.mark.parametrize("answers, field", [

@@ -114,11 +114,21 @@
       var from = new URLSearchParams(location.search).get("page") || (document.referrer && new URL(document.referrer).origin === location.origin ? new URL(document.referrer).pathname : "");
       page.value = from;
     }
+    // A survey answer needs a token the server signs; this browser keeps its one token per survey.
     var respondent = form.querySelector("[data-respondent]");
+    var tokenReady = Promise.resolve();
     if (respondent && !respondent.value) {
       var name = "portal-respondent-" + form.dataset.survey;
-      respondent.value = localStorage.getItem(name) || randomId().replace(/-/g, "");
-      localStorage.setItem(name, respondent.value);
+      var kept = null;
+      try { kept = localStorage.getItem(name); } catch (e) { kept = null; }
+      if (kept) respondent.value = kept;
+      else tokenReady = fetch("/api/surveys/" + encodeURIComponent(form.dataset.survey) + "/token")
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (b) {
+          if (!b) return;
+          respondent.value = b.token;
+          try { localStorage.setItem(name, b.token); } catch (e) { /* private mode: the form still works */ }
+        }).catch(function () { /* offline: the form posts without it and the server hands one out */ });
     }
     Array.prototype.forEach.call(form.querySelectorAll(".portal-js-only"), function (el) { el.hidden = false; });
     conditions(form);
@@ -130,13 +140,16 @@
       event.preventDefault();
       var button = form.querySelector("button[type=submit]");
       button.disabled = true;
-      var body = toJson(form);
-      var send = form.dataset.kind === "petition" ? uploadAll(form).then(function (files) {
+      var body;
+      var send = tokenReady.then(function () {
+        body = toJson(form);
+        return form.dataset.kind === "petition" ? uploadAll(form) : [];
+      }).then(function (files) {
         if (!files.length) return;
         body.attachments = files.map(function (f) { return f.id; });
         body.attachment_names = {};
         files.forEach(function (f) { body.attachment_names[f.id] = f.name; });
-      }) : Promise.resolve();
+      });
       send.then(function () {
         return fetch(form.dataset.api, {
           method: "POST", headers: { "Content-Type": "application/json", "Idempotency-Key": key.value },
