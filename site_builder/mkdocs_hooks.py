@@ -16,6 +16,7 @@ from .pages.feeds import news_feed
 from .pages.home import home_page, survey_pages
 from .pages.listings import listing_pages
 from .pages.public_forms import form_for_page, shell_name
+from .shells import rooted
 
 # `portal build` validates first and hands over the result here, so content is read only once.
 preloaded: ContentSet | None = None
@@ -68,5 +69,5 @@ def on_page_content(html: str, page, config, files):
 def on_post_page(output: str, page, config):
     name = shell_name(_content, page.file.src_uri)
     if name is not None:
-        shells[name] = output
+        shells[name] = rooted(output, page.url)
     return output

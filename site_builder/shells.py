@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 GENERIC_SHELL = "page"
 TITLE, BODY = "<!-- portal:title -->", "<!-- portal:body -->"
@@ -26,6 +27,26 @@ def fill(shell: str, title: str, body_html: str) -> str:
     import html
 
     return shell.replace(TITLE, html.escape(title)).replace(BODY, body_html)
+
+
+_RELATIVE = re.compile(r'\b(href|src)="(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)"', re.I)
+
+
+_THEME_SCOPE = re.compile(r'new URL\("(?:\.\./)*\.\.",location\)|new URL\("\.",location\)')
+
+
+def rooted(html: str, page_url: str) -> str:
+    """The page with its relative links made root-absolute: a shell is filled in at another URL
+    (a survey page at /surveys/x/ comes back from /forms/surveys/x/responses), where
+    "../../assets/portal.css" would point nowhere. In-page anchors (#…) stay as they are."""
+    base = "/" + page_url.lstrip("/")
+
+    def absolute(match: re.Match) -> str:
+        return f'{match.group(1)}="{urljoin(base, match.group(2))}"'
+
+    # Material scopes its local storage to the site root, found relative to the page: root it too.
+    html = _THEME_SCOPE.sub('new URL("/",location)', html)
+    return _RELATIVE.sub(absolute, html)
 
 
 def load(build_dir: Path, name: str) -> str:

@@ -93,3 +93,29 @@ def test_feedback_remembers_the_page_it_was_sent_from(phone):
     page.wait_for_selector(".portal-receipt")
     [record] = ctx.store.queue(FEEDBACK, "130000")[0]
     assert record.data["page"] == "/regulations/zuzhi-gongzuo-2015/"
+
+
+def visible_numbers(page) -> list[str]:
+    """The question numbers a screen reader announces (accessible names include generated content)."""
+    import re
+
+    snapshot = page.locator("form.portal-survey").aria_snapshot()
+    return re.findall(r'(?:group|textbox|spinbutton) "(\d+)\. ', snapshot)
+
+
+def test_survey_numbers_close_up_when_a_conditional_question_is_hidden(phone):
+    page, _ = phone
+    page.goto("/surveys/manyidu/")
+    assert visible_numbers(page) == ["1", "2", "3", "4"]  # 请说明理由 is hidden
+    page.get_by_label("党员").check()
+    assert visible_numbers(page) == ["1", "2", "3", "4", "5"]
+
+
+def test_an_inline_error_goes_away_once_the_field_is_corrected(phone):
+    page, _ = phone
+    fill_petition(page, "110")
+    page.click(".portal-form button[type=submit]")
+    error = page.locator("[id='err-contact.mobile']")
+    error.wait_for(state="visible")
+    page.fill("[id='f-contact.mobile']", "13912345678")
+    assert error.is_hidden()

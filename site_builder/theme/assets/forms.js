@@ -181,9 +181,22 @@
         var note = box.querySelector(".portal-condition");
         if (note) note.hidden = true;
       });
+      renumber(form);
     }
     form.addEventListener("change", update);
     update();
+  }
+
+  // Number the questions that are shown 1, 2, 3 …: a hidden conditional question leaves no gap.
+  function renumber(form) {
+    var n = 0;
+    Array.prototype.forEach.call(form.querySelectorAll(".portal-question[data-position]"), function (box) {
+      if (box.hidden) return;
+      n += 1;
+      var title = box.querySelector("legend, .portal-field > label");
+      if (!title || !title.firstChild || title.firstChild.nodeType !== 3) return;
+      title.firstChild.nodeValue = title.firstChild.nodeValue.replace(/^\d+\. /, n + ". ");
+    });
   }
 
   function counters(form) {
