@@ -4,6 +4,9 @@ PORTAL_BUILD_DIR   folder with registry.json (default build)
 PORTAL_STORE       sqlite:///path/to/portal.db (default sqlite:///var/portal.db) or dynamodb://TABLE
 PORTAL_SECRET_KEY  hex key for query-code HMACs; locally, var/secret.key is created on first use
 PORTAL_BLOBS       file:///path/to/uploads (default file:///var/uploads) or s3://BUCKET
+PORTAL_NOTIFIER    outbox (default: files under var/outbox/), outbox:///path, aws (SMS by SNS, e-mail by
+                   SES from PORTAL_MAIL_FROM) or none
+PORTAL_SITE_URL    the public site's address, for the links in messages (default http://127.0.0.1:8000/)
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from site_builder.registry import Registry
 
 from functions.blobs.protocol import BlobStore
+from functions.notify.protocol import Notifier
 from functions.services.context import PortalContext
 from functions.store.protocol import Store
 
@@ -49,6 +53,23 @@ def make_blobs(url: str, secret_key: bytes) -> BlobStore:
     raise ValueError(f"PORTAL_BLOBS must be file:///… or s3://…, not {url!r}")
 
 
+def make_notifier(spec: str, var_dir: Path) -> Notifier | None:
+    if spec in ("", "outbox"):
+        spec = f"outbox:///{(var_dir / 'outbox').resolve()}"
+    if spec.startswith("outbox:///"):
+        from functions.notify.outbox import OutboxFolder
+
+        return OutboxFolder(Path(spec.removeprefix("outbox:///")))
+    if spec == "aws":
+        from functions.notify.ses import ByChannel, SesEmail
+        from functions.notify.sns import SnsSms
+
+        return ByChannel(SnsSms(), SesEmail(os.environ["PORTAL_MAIL_FROM"]))
+    if spec == "none":
+        return None
+    raise ValueError(f"PORTAL_NOTIFIER must be outbox, outbox:///…, aws or none, not {spec!r}")
+
+
 def _secret_key(var_dir: Path) -> bytes:
     value = os.environ.get("PORTAL_SECRET_KEY")
     if value:
@@ -75,7 +96,9 @@ def context() -> PortalContext:
             key = _secret_key(var_dir)
             blobs = make_blobs(os.environ.get("PORTAL_BLOBS", f"file:///{(var_dir / 'uploads').resolve()}"), key)
             _context = PortalContext(store=make_store(store_url), registry=Registry.load(build),
-                                     secret_key=key, blobs=blobs)
+                                     secret_key=key, blobs=blobs,
+                                     notifier=make_notifier(os.environ.get("PORTAL_NOTIFIER", ""), var_dir),
+                                     site_url=os.environ.get("PORTAL_SITE_URL", "http://127.0.0.1:8000/"))
         return _context
 
 

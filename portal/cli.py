@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     commands = {"check": _check, "build": _build, "new": _new, "serve": _serve, "openapi": _openapi,
-                "staff": staff_cli.run, "consultation": staff_cli.run}
+                "staff": staff_cli.run, "consultation": staff_cli.run, "notify": staff_cli.run}
     return commands[args.command](args)
 
 

@@ -3,7 +3,9 @@ handlers behind the ASGI shim, so `portal serve` runs exactly the code Lambda ru
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -14,9 +16,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from functions.blobs.local import DOWNLOAD_PATH, UPLOAD_PATH, PolicyError
+from site_builder.chinatime import CHINA
 
 
-def create_app(build_dir: Path) -> Starlette:
+def create_app(build_dir: Path, background: bool = False) -> Starlette:
+    """The app. With `background`, a worker thread also sends the notification outbox (what a
+    schedule does on AWS); tests leave it off and drive delivery themselves."""
     from functions.handlers import search as search_handler
     from functions.handlers import review as review_handler
     from functions.handlers import submissions as submissions_handler
@@ -42,7 +47,37 @@ def create_app(build_dir: Path) -> Starlette:
         Mount("/review", review),
         Mount("/", StaticFiles(directory=build_dir / "site", html=True), name="site"),
     ]
-    return Starlette(routes=routes)
+    if not background:
+        return Starlette(routes=routes)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        stop = threading.Event()
+        worker = threading.Thread(target=_outbox_worker, args=(stop,), name="outbox", daemon=True)
+        worker.start()
+        yield
+        stop.set()
+        worker.join(5)
+
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _outbox_worker(stop: threading.Event, every: float = 5.0) -> None:
+    """Locally: deliver due messages every few seconds; queue the staff digest once a day after 08:00."""
+    from functions import config
+    from functions.services import notifications
+
+    last_digest = None
+    while not stop.wait(every):
+        try:
+            ctx = config.context()
+            notifications.deliver_due(ctx)
+            now = ctx.clock().astimezone(CHINA)
+            if now.hour >= 8 and last_digest != now.date():
+                notifications.daily_digest(ctx)
+                last_digest = now.date()
+        except Exception as exc:  # noqa: BLE001 - keep the worker alive; the next round tries again
+            print(f"通知发送暂时失败（{type(exc).__name__}），稍后重试", flush=True)
 
 
 async def local_upload(request: Request) -> Response:
@@ -92,4 +127,4 @@ def serve(build_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     import uvicorn
 
     print(f"门户已启动：http://{host}:{port}/ （Ctrl+C 停止）", flush=True)
-    uvicorn.run(create_app(build_dir), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(build_dir, background=True), host=host, port=port, log_level="warning")

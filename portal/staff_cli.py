@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from functions.domain.access import Role
+from functions.domain.access import STAFF_ROLES, Role
 from functions.domain.errors import DomainError
 
 BOOTSTRAP_ADMIN = "admin"
@@ -36,11 +36,15 @@ def add_parsers(sub) -> None:
     add.add_argument("username")
     add.add_argument("--name", required=True, help="姓名")
     add.add_argument("--unit", required=True, help="单位代码，见 content/org/units.yaml")
-    add.add_argument("--role", required=True, choices=[r.value for r in Role],
+    add.add_argument("--role", required=True, choices=[r.value for r in STAFF_ROLES],
                      help="handler 办理员 / approver 审核员 / auditor 审计员 / admin 管理员")
+    add.add_argument("--email", help="电子邮箱（选填）：每日信访事项期限提醒发到这里")
     for name, text in (("disable", "停用账号（立即结束其全部登录）"), ("reset-password", "重置密码（生成新密码并显示一次）")):
         staff.add_parser(name, help=text).add_argument("username")
     staff.add_parser("list", help="列出账号").add_argument("--unit", default=None)
+    notify = sub.add_parser("notify", help="通知发件箱").add_subparsers(dest="notify_command", required=True)
+    notify.add_parser("deliver", help="发送发件箱中到期的通知（本机运行时 portal serve 会自动发送）")
+    notify.add_parser("digest", help="生成今天给办理员、审核员的期限提醒邮件并发送")
     report = sub.add_parser("consultation", help="征求意见").add_subparsers(dest="consultation_command", required=True)
     rep = report.add_parser("report", help="把意见采纳情况写成 Markdown 报告，放入 content/reports/ 供编辑审阅")
     rep.add_argument("consultation_id")
@@ -52,6 +56,8 @@ def run(args) -> int:
     try:
         if args.command == "consultation":
             return _report(args)
+        if args.command == "notify":
+            return _notify(args)
         return {"add": _add, "disable": _disable, "reset-password": _reset, "list": _list}[args.staff_command](args)
     except DomainError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
@@ -60,7 +66,8 @@ def run(args) -> int:
 
 def _add(args) -> int:
     password = _accounts().new_password()
-    staff = _accounts().add_staff(_store(), args.username, args.name, args.unit, Role(args.role), password, "cli", _now())
+    staff = _accounts().add_staff(_store(), args.username, args.name, args.unit, Role(args.role), password, "cli", _now(),
+                                  email=args.email)
     print(f"已添加 {staff.username}（{staff.role.label}，单位 {staff.unit}）。初始密码（只显示这一次）：{password}")
     return 0
 
@@ -104,6 +111,17 @@ def bootstrap_admin(root_unit: str) -> None:
     print(f"初始密码（只显示这一次，请立即保存）：{password}")
     print("登录地址：/review/login ；登录后在“人员管理”中为各单位添加账号。")
     print("=" * 60, flush=True)
+
+
+def _notify(args) -> int:
+    from functions import config
+    from functions.services import notifications
+
+    ctx = config.context()
+    queued = notifications.daily_digest(ctx) if args.notify_command == "digest" else 0
+    handled = notifications.deliver_due(ctx)
+    print(f"已生成期限提醒 {queued} 封，已处理通知 {handled} 条。")
+    return 0
 
 
 def _report(args) -> int:

@@ -65,6 +65,11 @@ def track_form(state: FormState | None = None) -> str:
     return _render("track_form.html", state)
 
 
+def recover_form(state: FormState | None = None, step: str = "ask") -> str:
+    """Recovering a lost query code: "ask" (reference + mobile) or "code" (the one-time code)."""
+    return _render("recover_form.html", state, step=step)
+
+
 def feedback_form(state: FormState | None = None) -> str:
     return _render("feedback_form.html", state)
 

@@ -144,6 +144,14 @@ class EditLock(_Part):
     until: dt.datetime
 
 
+class Recovery(_Part):
+    """A one-time code sent to recover a lost query code (only its keyed hash is kept)."""
+
+    digest: str
+    tries: int = 0
+    until: dt.datetime
+
+
 class Step(_Part):
     """One step of the case's history, as the petitioner may see it: what happened, where, when."""
 
@@ -166,6 +174,7 @@ class Case(_Part):
     body: str
     contact: ContactDetails = Field(default_factory=ContactDetails)
     anonymous: bool = False
+    notify: Literal["sms", "email"] | None = None  # the petitioner's opt-in for progress messages
     attachments: list[str] = Field(default_factory=list)
     attachment_names: dict[str, str] = Field(default_factory=dict)  # as the petitioner's files were named
     received: dt.datetime
@@ -182,6 +191,7 @@ class Case(_Part):
     review_answers: list[ReviewAnswer] = Field(default_factory=list)
     notes: list[Note] = Field(default_factory=list)
     lock: EditLock | None = None
+    recovery: Recovery | None = None
     steps: list[Step] = Field(default_factory=list)
 
     # -- storage ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -43,6 +43,8 @@ class PetitionIn(PublicInput):
     contact: Contact = Field(default_factory=Contact)
     attachments: list[AttachmentId] = Field(
         default_factory=list, max_length=MAX_ATTACHMENTS, description="先通过 /api/uploads 上传后得到的附件编号")
+    notify: Literal["sms", "email"] | None = Field(
+        None, description="办理进展通知：sms（发到所填手机号码）或 email（发到所填电子邮箱）；不填则不通知")
     attachment_names: dict[AttachmentId, Line(200)] = Field(
         default_factory=dict, max_length=MAX_ATTACHMENTS, description="附件编号 → 信访人电脑上的文件名（供工作人员辨认）")
 
@@ -58,6 +60,10 @@ class PetitionIn(PublicInput):
             raise ValueError("附件重复")
         if set(self.attachment_names) - set(self.attachments):
             raise ValueError("附件名称对应的附件不在附件列表中")
+        if self.notify == "sms" and not self.contact.mobile:
+            raise ValueError("选择短信通知时请填写手机号码")
+        if self.notify == "email" and not self.contact.email:
+            raise ValueError("选择邮件通知时请填写电子邮箱")
         return self
 
 
@@ -70,7 +76,7 @@ def initial_case(petition: PetitionIn, reference: str, query_code_hash: str, rec
         reference=reference, query_code_hash=query_code_hash, kind=petition.kind, stage=Stage.registered,
         unit=petition.unit, handling_unit=petition.unit, subject=petition.subject, body=petition.body,
         contact=contact, anonymous=not (contact.name or contact.mobile), attachments=list(petition.attachments),
-        attachment_names=dict(petition.attachment_names), received=received,
+        attachment_names=dict(petition.attachment_names), notify=petition.notify, received=received,
         deadlines={Limit.assign: calendar_deadline(day, Limit.assign),
                    Limit.accept_decision: calendar_deadline(day, Limit.accept_decision)},
         steps=[Step(action="registered", label="登记", stage=Stage.registered, unit=petition.unit, at=received)])

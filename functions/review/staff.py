@@ -34,7 +34,7 @@ def staff_add():
     session, data = web.posted_by(router.current_event, Permission.manage_staff)
     try:
         added, password = service.add(web.ctx(), session.staff, data.get("username", ""), data.get("name", ""),
-                                      data.get("unit", ""), data.get("role", ""))
+                                      data.get("unit", ""), data.get("role", ""), data.get("email"))
     except DomainError as exc:
         return staff_page(message=message_of(exc), status=status_of(exc).value)
     return staff_page(password=(added.username, password), message=f"已添加 {added.username}，请把初始密码当面告知本人")

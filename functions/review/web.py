@@ -40,7 +40,8 @@ SECURITY_HEADERS = {
 }
 NAV = (("/review/", "概况", Permission.view_cases), ("/review/cases", "信访事项", Permission.view_cases),
        ("/review/opinions", "意见建议", Permission.view_opinions), ("/review/surveys", "网络调查", Permission.view_surveys),
-       ("/review/audit", "审计日志", Permission.read_audit_log), ("/review/staff", "人员管理", Permission.manage_staff))
+       ("/review/audit", "审计日志", Permission.read_audit_log), ("/review/staff", "人员管理", Permission.manage_staff),
+       ("/review/outbox", "通知发件箱", Permission.manage_staff))
 _BIDI = {c: f"[U+{ord(c):04X}]" for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"}
 
 
@@ -144,7 +145,8 @@ def page(template: str, session: Session | None, status: int = 200, headers: dic
          cookies: list[str] | None = None, **context) -> Response:
     staff = session.staff if session else None
     org = config.context().org
-    nav = [(href, label, perm) for href, label, perm in NAV if staff and allowed(staff.role, perm)]
+    nav = [(href, label, perm) for href, label, perm in NAV if staff and allowed(staff.role, perm)
+           and (href != "/review/outbox" or staff.unit in org.roots)]  # the outbox is the province's
     html = TEMPLATES.get_template(f"review/{template}").render(
         staff=staff, csrf=session.csrf if session else "", nav=nav,
         unit_name=org[staff.unit].name if staff and staff.unit in org else "", **context)

@@ -22,15 +22,16 @@ from site_builder import forms, shells
 from site_builder.templating import environment
 
 from .. import config
-from ..domain.case import RATING_LABELS
+from ..domain.case import RATING_LABELS, Rating
+from ..domain.codes import normalize_reference
 from ..domain.errors import DomainError, InvalidSubmission
 from ..domain.petitions import PetitionIn
-from ..domain.submissions import CommentIn, FeedbackIn, SurveyResponseIn
+from ..domain.submissions import CommentIn, FeedbackIn, ReviewRequestIn, SurveyResponseIn
 from ..domain.surveys import numbers_from_form
 from ..formdata import derived_idempotency_key, flatten, parse_form
 from ..guard import client_ip
 from ..http import cookie, is_https, message_of, status_of, validation_errors
-from ..services import petitions, receipts
+from ..services import petitions, receipts, recovery
 from ..services import submissions as service
 from ..services.idempotency import IdempotentRequest
 
@@ -209,19 +210,99 @@ def survey_form(survey_id: str):
 CONFIRM_SURVEY = "您的答案已填好，尚未提交。请核对后点击页面下方的“提交”按钮完成提交（为保证每人只提交一次答卷）。"
 
 
+REVIEW_CHOICES = (
+    ("request_review", "请求复查", "对答复不满意的，可以在收到答复之日起 30 日内请求复查，由承办单位的上一级单位办理。"),
+    ("request_re_review", "请求复核", "对复查意见不满意的，可以在收到复查意见之日起 30 日内请求复核，由复查单位的上一级单位办理。"),
+)
+
+
+def _track_page(status, code: str, notice: str | None = None, message: str | None = None,
+                http_status: int = HTTPStatus.OK.value) -> Response:
+    panel = _TEMPLATES.get_template("status.html").render(
+        status=status, code=code, rating_labels=RATING_LABELS, notice=notice, message=message,
+        rating_choices=[(r.value, r.label) for r in Rating], review_choices=REVIEW_CHOICES)
+    return _html(http_status, forms.replace_form(shells.load(_build_dir(), "track"), panel))
+
+
+def _track_again(values: dict, message: str, status: int) -> Response:
+    state = forms.FormState(values=values, message=message)
+    return _html(status, forms.replace_form(shells.load(_build_dir(), "track"), forms.track_form(state)))
+
+
 @router.post("/forms/track", include_in_schema=False)
 def track_form():
     ctx = config.context()
     data, _, _ = _posted()
     reference, code = str(data.get("reference", "")), str(data.get("query_code", ""))
-    values = {"reference": reference}
     try:
         if not reference or not code:
             raise InvalidSubmission("请填写受理编号和查询码")
         status = petitions.petition_status(ctx, reference, code)
     except DomainError as exc:
-        state = forms.FormState(values=values, message=message_of(exc))
-        return _html(status_of(exc).value, forms.replace_form(shells.load(_build_dir(), "track"), forms.track_form(state)))
-    panel = _TEMPLATES.get_template("status.html").render(status=status, rating_labels=RATING_LABELS)
-    page = forms.replace_form(shells.load(_build_dir(), "track"), panel)
-    return _html(HTTPStatus.OK.value, page)
+        return _track_again({"reference": reference}, message_of(exc), status_of(exc).value)
+    return _track_page(status, code)
+
+
+def _follow_up(step: Callable[[object, str, str, dict], object], done: str) -> Response:
+    """A step the petitioner takes on the tracking page: the page again, with what happened."""
+    ctx = config.context()
+    data, _, _ = _posted()
+    reference, code = str(data.get("reference", "")), str(data.get("query_code", ""))
+    try:
+        status = step(ctx, reference, code, data)
+    except DomainError as exc:
+        try:
+            status = petitions.petition_status(ctx, reference, code)
+        except DomainError:
+            return _track_again({"reference": reference}, message_of(exc), status_of(exc).value)
+        return _track_page(status, code, message=message_of(exc), http_status=status_of(exc).value)
+    return _track_page(status, code, notice=done)
+
+
+@router.post("/forms/track/rate", include_in_schema=False)
+def track_rate():
+    def step(ctx, reference, code, data):
+        if data.get("rating") not in {r.value for r in Rating}:
+            raise InvalidSubmission("请选择满意、基本满意或不满意", field="rating")
+        return petitions.rate(ctx, reference, code, Rating(data["rating"]), str(data.get("comment") or "") or None)
+    return _follow_up(step, "感谢您的评价。")
+
+
+@router.post("/forms/track/review", include_in_schema=False)
+def track_review():
+    def step(ctx, reference, code, data):
+        reason = str(data.get("reason") or "")
+        try:  # the same rules as the JSON API (length, no control characters)
+            ReviewRequestIn.model_validate({"query_code": "x" * 12, "reason": reason})
+        except ValidationError as exc:
+            raise InvalidSubmission("；".join(validation_errors(exc.errors()).values()), field="reason") from None
+        return petitions.request_review(ctx, reference, code, reason)
+
+    return _follow_up(step, "已转上一级单位办理，办理期限见上方。")
+
+
+@router.get("/forms/track/recover", include_in_schema=False)
+def recover_page():
+    return _html(HTTPStatus.OK.value, _page("找回查询码", forms.recover_form()))
+
+
+@router.post("/forms/track/recover", include_in_schema=False)
+def recover_form():
+    ctx = config.context()
+    data, _, _ = _posted()
+    reference, mobile, code = (str(data.get(k, "")) for k in ("reference", "mobile", "code"))
+    client = client_ip(router.current_event.raw_event)
+    try:
+        if code:
+            new_code = recovery.confirm_code(ctx, reference, code)
+            body = _TEMPLATES.get_template("recovered.html").render(reference=normalize_reference(reference),
+                                                                    query_code=new_code)
+            return _html(HTTPStatus.OK.value, _page("已重新获取查询码", body))
+        if not reference or not mobile:
+            raise InvalidSubmission("请填写受理编号和手机号码")
+        notice = recovery.request_code(ctx, reference, mobile, client)
+    except DomainError as exc:
+        state = forms.FormState(values={"reference": reference, "mobile": mobile}, message=message_of(exc))
+        return _html(status_of(exc).value, _page("找回查询码", forms.recover_form(state, step="code" if code else "ask")))
+    state = forms.FormState(values={"reference": reference}, notice=notice)
+    return _html(HTTPStatus.OK.value, _page("找回查询码", forms.recover_form(state, step="code")))

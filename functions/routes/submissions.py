@@ -13,7 +13,7 @@ from functions import config
 from functions.domain.case import PublicStatus
 from functions.domain.petitions import PetitionIn
 from functions.domain.submissions import CommentIn, FeedbackIn, RatingIn, ReviewRequestIn, SurveyResponseIn
-from functions.services import petitions
+from functions.services import petitions, recovery
 from functions.services import submissions as service
 from functions.services.idempotency import IdempotentRequest
 from functions.services.uploads import UploadIn, UploadOut, start_upload
@@ -25,7 +25,7 @@ router = Router()
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="每次填写表单生成一个，重复提交时返回第一次的结果")]
 Reference = Annotated[str, Path(max_length=20, description="受理编号，例如 XF261127-7K3QM")]
-RECEIPT_NOTE = "请立即抄写或截图保存受理编号和查询码。查询码只显示这一次，丢失后无法找回。"
+RECEIPT_NOTE = "请立即抄写或截图保存受理编号和查询码。查询码只显示这一次；如果选择了短信通知，丢失后可凭受理编号和手机号码重新获取。"
 
 
 class ReceiptOut(petitions.Receipt):
@@ -124,3 +124,39 @@ def create_upload(upload: Annotated[UploadIn, Body()]) -> UploadOut:
     """申请上传一个附件（PDF、JPEG、PNG，不超过 10 MB）：返回附件编号和一次性的上传凭证。"""
     ctx = config.context()
     return start_upload(ctx.blobs, upload, ctx.clock())
+
+
+class RecoveryIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    mobile: str = Field(min_length=11, max_length=14, description="登记时填写、并选择了短信通知的手机号码")
+
+
+class RecoveryConfirmIn(BaseModel):
+    model_config = {"extra": "forbid"}
+    code: str = Field(min_length=6, max_length=6, pattern=r"^\d{6}$", description="短信收到的 6 位验证码")
+
+
+class MessageOut(BaseModel):
+    message: str
+
+
+class NewQueryCodeOut(BaseModel):
+    reference: str
+    query_code: str = Field(description="新的查询码（只显示这一次；原来的查询码已作废）")
+
+
+@router.post("/api/petitions/<reference>/recovery",
+             responses=documented(200, MessageOut, "已处理（是否发送都回答同样的话）", 400, 413, 415, 422, 429))
+def request_recovery(reference: Reference, request: Annotated[RecoveryIn, Body()]) -> MessageOut:
+    """丢失查询码时，凭受理编号和手机号码获取短信验证码（登记时选择了短信通知的才会发送）。"""
+    return MessageOut(message=recovery.request_code(config.context(), reference, request.mobile, _client()))
+
+
+@router.post("/api/petitions/<reference>/recovery/confirm",
+             responses=documented(200, NewQueryCodeOut, "新的查询码", 400, 404, 413, 415, 422, 429))
+def confirm_recovery(reference: Reference, request: Annotated[RecoveryConfirmIn, Body()]) -> NewQueryCodeOut:
+    """凭验证码取得新的查询码，原来的查询码作废。"""
+    from functions.domain.codes import normalize_reference
+
+    code = recovery.confirm_code(config.context(), reference, request.code)
+    return NewQueryCodeOut(reference=normalize_reference(reference), query_code=code)

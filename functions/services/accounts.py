@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen at most once a minute
 # Failed attempts allowed per window (seconds), by what is counted.
 LOGIN_LIMITS = (("pair", 5, 900), ("client", 30, 900), ("account", 100, 3600))
 MIN_PASSWORD = 12
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _HASHER = PasswordHasher()
 
 
@@ -55,6 +57,7 @@ class Staff:
     role: Role
     disabled: bool = False
     generation: int = 1
+    email: str | None = None  # for the daily deadline digest (optional)
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ class Session:
 
 def _staff(record: Record) -> Staff:
     d = record.data
-    return Staff(d["username"], d["name"], record.unit, Role(d["role"]), d.get("disabled", False), d.get("generation", 1))
+    return Staff(d["username"], d["name"], record.unit, Role(d["role"]), d.get("disabled", False), d.get("generation", 1),
+                 d.get("email"))
 
 
 def new_password() -> str:
@@ -88,13 +92,16 @@ def _username(value: str) -> str:
 
 
 def add_staff(store: Store, username: str, name: str, unit: str, role: Role, password: str, actor: str,
-              now: dt.datetime) -> Staff:
+              now: dt.datetime, email: str | None = None) -> Staff:
     username = _username(username)
+    email = (email or "").strip() or None
+    if email is not None and not EMAIL.match(email):
+        raise InvalidSubmission("电子邮箱格式不正确", field="email")
     _check_password(password)
     if role not in STAFF_ROLES:
         raise InvalidSubmission("角色无效", field="role")
     data = {"username": username, "name": name.strip(), "role": role.value, "password": _HASHER.hash(password),
-            "disabled": False, "generation": 1}
+            "disabled": False, "generation": 1, "email": email}
     record = Record(STAFF, username, data, now, unit=unit, queue_sort=username)
     audit = AuditEvent(STAFF, username, now, actor=actor, action="staff_added", unit=unit,
                        after={"role": role.value, "unit": unit})

@@ -19,12 +19,14 @@ from functions.domain.access import Permission, Role, allowed
 from functions.domain.case import COLLECTION, FINISHED, OPEN, Case, EditLock, Note, Stage
 from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError
 from functions.domain.identity import masked_contact
+from functions.domain.notices import notices_for
 from functions.domain.text import reject_control_characters
 from functions.domain.time_limits import TIME_LIMITS
 from functions.store.protocol import AuditEvent, Record, VersionConflict
 
 from .accounts import Staff
 from .context import PortalContext
+from .notifications import deliver, outbox_records
 from .scope import records_in_scope, require
 
 LOCK_FOR = dt.timedelta(minutes=15)
@@ -228,7 +230,11 @@ def act(ctx: PortalContext, staff: Staff, reference: str, action: str, version: 
     new = transitions.apply(stored.case, action, staff.role, data, ctx.transition_context(staff.unit))
     before = {"stage": stored.case.stage.value, "handling_unit": stored.case.handling_unit}
     after = {"stage": new.stage.value, "handling_unit": new.handling_unit}
-    return _save(ctx, staff, stored, new, action, before, after)
+    messages = outbox_records(notices_for(stored.case, new, action, ctx.unit_names, ctx.site_url),
+                              new.reference, ctx.clock())
+    saved = _save(ctx, staff, stored, new, action, before, after, messages)
+    deliver(ctx, messages)  # after the commit; whatever fails here the outbox worker sends later
+    return saved
 
 
 def note(ctx: PortalContext, staff: Staff, reference: str, version: int, text: str) -> StoredCase:
@@ -272,12 +278,13 @@ def _for_change(ctx: PortalContext, staff: Staff, reference: str, version: int) 
     return stored
 
 
-def _save(ctx: PortalContext, staff: Staff, stored: StoredCase, new: Case, action: str, before, after) -> StoredCase:
+def _save(ctx: PortalContext, staff: Staff, stored: StoredCase, new: Case, action: str, before, after,
+          messages: tuple[Record, ...] = ()) -> StoredCase:
     audit = AuditEvent(COLLECTION, new.reference, ctx.clock(), actor=staff.username, action=action,
                        unit=new.handling_unit, before=before, after=after)
     try:
         record = ctx.store.update(Record(**new.record_fields(), created_at=stored.created_at, version=stored.version),
-                                  expected_version=stored.version, audit=audit)
+                                  expected_version=stored.version, audit=audit, new_records=messages)
     except VersionConflict:
         raise ConflictError(STALE) from None
     return StoredCase.of(record)

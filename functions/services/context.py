@@ -19,6 +19,7 @@ from functions.domain import transitions
 from functions.domain.calendar import WorkingCalendar
 from functions.domain.errors import InvalidSubmission
 from functions.domain.time_limits import china_date
+from functions.notify.protocol import Notifier
 from functions.store.protocol import Store
 
 
@@ -33,6 +34,8 @@ class PortalContext:
     secret_key: bytes
     blobs: BlobStore | None = None
     clock: Callable[[], dt.datetime] = utc_now
+    notifier: Notifier | None = None
+    site_url: str = "http://127.0.0.1:8000/"  # where the petitioner's messages point (PORTAL_SITE_URL)
     unit_names: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -18,14 +18,15 @@ def staff_in_scope(ctx: PortalContext, admin: Staff) -> list[Staff]:
     return sorted((s for s in found if s is not None), key=lambda s: (s.unit, s.username))
 
 
-def add(ctx: PortalContext, admin: Staff, username: str, name: str, unit: str, role: str) -> tuple[Staff, str]:
+def add(ctx: PortalContext, admin: Staff, username: str, name: str, unit: str, role: str,
+        email: str | None = None) -> tuple[Staff, str]:
     """The new account and its one-time password."""
     require(admin, Permission.manage_staff)
     if not ctx.in_scope(admin.unit, unit) or role not in {r.value for r in STAFF_ROLES}:
         raise InvalidSubmission("单位或角色无效")
     password = accounts.new_password()
     added = accounts.add_staff(ctx.store, username, name.strip() or "未填写", unit, Role(role), password,
-                               admin.username, ctx.clock())
+                               admin.username, ctx.clock(), email=email)
     return added, password
 
 

@@ -181,8 +181,11 @@ class DynamoStore:
         item = self._get(_record_pk(collection, key), "R")
         return None if item is None else _record(item)
 
-    def update(self, record: Record, *, expected_version: int, audit: AuditEvent) -> Record:
+    def update(self, record: Record, *, expected_version: int, audit: AuditEvent,
+               new_records: tuple[Record, ...] = ()) -> Record:
         check_audit(record, audit)
+        for extra in new_records:
+            check_collection(extra.collection)
         pk = _record_pk(record.collection, record.key)
         # Read first for created_at (an update never moves it, and a transaction returns nothing),
         # which also answers the common NotFound / VersionConflict without a write.
@@ -219,11 +222,14 @@ class DynamoStore:
                         "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
             self._put(_audit_item(audit, _audit_sk(new_version)), "attribute_not_exists(PK)"),
         ]
+        items += [self._put(_record_item(extra), "attribute_not_exists(PK)") for extra in new_records]
         for attempt in range(_ATTEMPTS):
             reasons = self._transact(items)
             if reasons is None:
                 return Record(record.collection, record.key, record.data, from_iso(current["created_at"]["S"]),
                               record.unit, new_version, record.queue_sort)
+            if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons[2:]):
+                raise AlreadyExists(RECORD_WHAT)
             if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons):
                 # Someone else updated between our read and our write (or the audit seq is taken,
                 # which means the same thing). Report the version as it is now.

@@ -102,17 +102,24 @@ class MemoryStore:
             found = self._records.get((collection, key))
             return None if found is None else self._copy(found)
 
-    def update(self, record: Record, *, expected_version: int, audit: AuditEvent) -> Record:
+    def update(self, record: Record, *, expected_version: int, audit: AuditEvent,
+               new_records: tuple[Record, ...] = ()) -> Record:
         check_audit(record, audit)
+        for extra in new_records:
+            check_collection(extra.collection)
         with self._lock:
             stored = self._records.get((record.collection, record.key))
             if stored is None:
                 raise NotFound(f"{record.collection}/{record.key}")
             if stored.version != expected_version:
                 raise VersionConflict(stored.version)
+            if any((extra.collection, extra.key) in self._records for extra in new_records):
+                raise AlreadyExists(RECORD_WHAT)
             new = replace(self._copy(record), created_at=stored.created_at, version=expected_version + 1)
             self._records[(record.collection, record.key)] = new
             self._event(audit)
+            for extra in new_records:
+                self._records[(extra.collection, extra.key)] = self._copy(extra)
             return self._copy(new)
 
     def get_idempotency(self, key: str, now: dt.datetime) -> IdempotencyClaim | None:

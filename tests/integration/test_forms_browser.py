@@ -45,7 +45,7 @@ def test_a_citizen_on_a_phone_submits_a_petition_with_an_attachment_and_sees_the
     page.wait_for_selector(".portal-receipt")
     reference = page.inner_text("[data-reference]")
     assert page.inner_text("[data-query-code]").count("-") == 2
-    assert "无法找回" in page.inner_text(".portal-receipt")
+    assert "重新获取" in page.inner_text(".portal-receipt")
     record = ctx.store.get(PETITION, reference)
     [attachment] = record.data["attachments"]
     assert ctx.blobs.head(ATTACHMENTS + attachment) == (len(PNG), PNG[:16])  # kept, out of the expiring prefix

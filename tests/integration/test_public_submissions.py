@@ -38,7 +38,7 @@ def test_a_citizen_submits_a_petition_and_gets_a_reference_and_a_query_code(api)
     receipt = response.json()
     assert receipt["reference"].startswith("XF260601-")
     assert len(receipt["query_code"].replace("-", "")) == 12
-    assert "无法找回" in receipt["note"]
+    assert "重新获取" in receipt["note"]
     assert receipt["stage_label"] == "已登记" and receipt["handling_unit"] == "正定县"
     [record] = stored(ctx, PETITION, "130123")
     assert record.data["contact"] == {"name": "李四", "mobile": "13912345678"}

@@ -69,11 +69,16 @@
     box.setAttribute("role", "status");
     box.tabIndex = -1;
     if (kind === "petition") {
-      box.innerHTML = "<h2>提交成功</h2><dl><dt>受理编号</dt><dd data-reference>" + escapeHtml(body.reference) +
-        "</dd><dt>查询码</dt><dd data-query-code>" + escapeHtml(body.query_code) + "</dd></dl>" +
-        "<p class=\"portal-warning\">请立即抄写或截图保存受理编号和查询码。查询码只显示这一次，丢失后无法找回。</p>" +
+      box.className += " portal-printable";
+      box.innerHTML = "<h2>提交成功：信访事项回执</h2><dl><dt>受理编号</dt><dd data-reference>" + escapeHtml(body.reference) +
+        "</dd><dt>查询码</dt><dd data-query-code>" + escapeHtml(body.query_code) + "</dd><dt>受理单位</dt><dd>" +
+        escapeHtml(body.handling_unit) + "</dd><dt>登记时间</dt><dd>" + escapeHtml(String(body.received || "").slice(0, 16).replace("T", " ")) +
+        "</dd></dl>" +
+        "<p class=\"portal-warning\">请立即抄写、打印或截图保存受理编号和查询码。查询码只显示这一次；如果选择了短信通知，丢失后可凭受理编号和手机号码重新获取。</p>" +
+        "<p><button type=\"button\" class=\"md-button\" data-copy-receipt>复制受理编号和查询码</button> " +
+        "<button type=\"button\" class=\"md-button\" data-print>打印回执</button></p>" +
         "<p>凭受理编号和查询码可以在<a href=\"/petition/track/\">办理进度查询</a>查看办理情况。当前状态：" +
-        escapeHtml(body.stage_label) + "，承办单位：" + escapeHtml(body.handling_unit) + "。</p>";
+        escapeHtml(body.stage_label) + "。</p>";
     } else {
       box.innerHTML = "<h2>提交成功</h2><p>感谢您的参与，我们已收到您提交的内容。</p>";
     }
@@ -211,5 +216,18 @@
     });
   }
 
+  // Receipts: copy the two codes, print the page (the print stylesheet leaves only the receipt).
+  document.addEventListener("click", function (event) {
+    var copy = event.target.closest && event.target.closest("[data-copy-receipt]");
+    var print = event.target.closest && event.target.closest("[data-print]");
+    if (print) { window.print(); return; }
+    if (!copy) return;
+    var box = copy.closest(".portal-receipt");
+    var text = "受理编号：" + box.querySelector("[data-reference]").textContent + "\n查询码：" +
+      box.querySelector("[data-query-code]").textContent;
+    var done = function () { copy.textContent = "已复制"; };
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, function () {});
+  });
+  Array.prototype.forEach.call(document.querySelectorAll(".portal-receipt .portal-js-only"), function (el) { el.hidden = false; });
   Array.prototype.forEach.call(document.querySelectorAll("form.portal-form"), enhance);
 })();
