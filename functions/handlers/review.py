@@ -7,7 +7,7 @@ from pathlib import Path
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
-from .. import guard
+from .. import guard, origin
 from ..domain.errors import ConflictError, DomainError, InvalidSubmission, NotFoundError, RateLimited
 from ..http import make_resolver, status_of
 from ..review import cases, more, web
@@ -57,6 +57,9 @@ def stylesheet():
 
 
 def handler(event: dict, context) -> dict:
+    refused = origin.refuse_direct_call(event)
+    if refused is not None:
+        return refused
     problem = guard.check_body(event, accept_forms=True)
     if problem is not None:
         status, message = problem

@@ -8,7 +8,7 @@ from http import HTTPStatus
 
 from aws_lambda_powertools import Logger
 
-from .. import config, guard
+from .. import config, guard, origin
 from ..domain.errors import RateLimited
 from ..http import make_resolver
 from ..routes import forms, submissions
@@ -32,6 +32,9 @@ def _error(event: dict, status: HTTPStatus, message: str, headers: dict | None =
 
 
 def handler(event: dict, context) -> dict:
+    refused = origin.refuse_direct_call(event)
+    if refused is not None:
+        return refused
     problem = guard.check_body(event)
     if problem is not None:
         return _error(event, *problem)
