@@ -63,7 +63,11 @@ class OriginSecrets:
             if self._matches(raw):
                 return True
             if self._clock() - self._loaded_at >= REFRESH_SECONDS:
-                self._load()
+                try:
+                    self._load()
+                except Exception:  # noqa: BLE001 - Secrets Manager unreachable: keep what we had
+                    self._loaded_at = self._clock()
+                    return False
                 return self._matches(raw)
             return False
 

@@ -162,6 +162,25 @@ def test_forged_headers_cost_at_most_one_secret_read_a_minute(behind_cloudfront,
     assert reads.count("AWSCURRENT") == 2
 
 
+def test_if_the_secret_cannot_be_read_again_a_forged_header_is_refused_not_an_error(behind_cloudfront, secretsmanager):
+    class Failing:
+        exceptions = secretsmanager.exceptions
+        calls = 0
+
+        def get_secret_value(self, **kwargs):
+            Failing.calls += 1
+            if Failing.calls > 2:  # the first load (current and previous) works, then the service fails
+                raise ConnectionError("Secrets Manager unreachable")
+            return secretsmanager.get_secret_value(**kwargs)
+
+    clock = Clock()
+    secrets = origin.OriginSecrets(behind_cloudfront, sm=Failing(), clock=clock)
+    assert secrets.accepts(ORIGIN_VALUE)
+    clock.now += 61
+    assert not secrets.accepts("forged")
+    assert secrets.accepts(ORIGIN_VALUE)  # the values already read still count
+
+
 # --- the viewer's address -----------------------------------------------------------------------
 
 def test_behind_cloudfront_the_viewer_address_is_the_one_cloudfront_reports(behind_cloudfront):
