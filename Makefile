@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast check build system-deps lock clean
+.PHONY: run test test-fast check build package system-deps lock clean
 
 run: $(STAMP)
 	$(BIN)/portal serve
@@ -21,6 +21,12 @@ check: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/portal build
+
+# The Lambda package in build/lambda (infra/template.yaml's CodeUri), for LambdaArchitecture's value.
+LAMBDA_ARCH ?= arm64
+package: $(STAMP)
+	$(BIN)/portal build
+	$(BIN)/portal package --arch $(LAMBDA_ARCH)
 
 # The virtualenv is rebuilt whenever the lock file or the project metadata change.
 $(STAMP): requirements.lock pyproject.toml

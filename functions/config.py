@@ -2,7 +2,8 @@
 
 PORTAL_BUILD_DIR   folder with registry.json (default build)
 PORTAL_STORE       sqlite:///path/to/portal.db (default sqlite:///var/portal.db) or dynamodb://TABLE
-PORTAL_SECRET_KEY  hex key for query-code HMACs; locally, var/secret.key is created on first use
+PORTAL_SECRET_ARN  on AWS: the Secrets Manager secret holding the query-code key (functions/keys.py)
+PORTAL_SECRET_KEY  locally only: hex key for query-code HMACs; else var/secret.key, created on first use
 PORTAL_BLOBS       file:///path/to/uploads (default file:///var/uploads) or s3://BUCKET
 PORTAL_NOTIFIER    outbox (default: files under var/outbox/), outbox:///path, aws (SMS by SNS, e-mail by
                    SES from PORTAL_MAIL_FROM) or none
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from site_builder.registry import Registry
 
+from functions import keys
 from functions.blobs.protocol import BlobStore
 from functions.notify.protocol import Notifier
 from functions.services.context import PortalContext
@@ -71,11 +73,15 @@ def make_notifier(spec: str, var_dir: Path) -> Notifier | None:
 
 
 def _secret_key(var_dir: Path) -> bytes:
+    """Read once per process (the context is cached): on Lambda from Secrets Manager only."""
+    secret_id = os.environ.get("PORTAL_SECRET_ARN")
+    if secret_id:
+        return keys.application_key(secret_id)
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        raise RuntimeError("PORTAL_SECRET_ARN is required on Lambda")
     value = os.environ.get("PORTAL_SECRET_KEY")
     if value:
         return bytes.fromhex(value)
-    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
-        raise RuntimeError("PORTAL_SECRET_KEY is required on Lambda")
     path = var_dir / "secret.key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
+from functions import origin
 from functions.domain.errors import MalformedRequest, PayloadTooLarge, RateLimited, UnsupportedMediaType
 from functions.store.protocol import Store
 
@@ -39,14 +40,8 @@ def _rules() -> tuple[Rule, ...]:
 
 
 def client_ip(event: dict) -> str:
-    """The caller's address. Behind CloudFront, the viewer is the last X-Forwarded-For entry added by
-    a trusted proxy (PORTAL_TRUSTED_PROXY_HOPS); entries before it can be forged by the client."""
-    hops = int(os.environ.get("PORTAL_TRUSTED_PROXY_HOPS", "0"))
-    source = event.get("requestContext", {}).get("http", {}).get("sourceIp", "unknown")
-    if hops <= 0:
-        return source
-    forwarded = [p.strip() for p in (event.get("headers") or {}).get("x-forwarded-for", "").split(",") if p.strip()]
-    return forwarded[-hops] if len(forwarded) >= hops else source
+    """The caller's address: behind CloudFront the viewer's (functions/origin.py), else the socket's."""
+    return origin.viewer_address(event)
 
 
 def check_rate(store: Store, event: dict, now: dt.datetime, scope: str = "write") -> None:

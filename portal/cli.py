@@ -1,4 +1,4 @@
-"""`portal check | build | new | serve`: the editors' and operators' entry point."""
+"""`portal check | build | new | serve | package | publish`: the editors' and operators' entry point."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from site_builder.loader import ContentError, ContentSet, load_content
 
 from site_builder import scaffold as templates
 
-from . import staff_cli
+from . import package, publish, staff_cli
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,10 +50,13 @@ def main(argv: list[str] | None = None) -> int:
 
     sub.add_parser("openapi", help="输出公共接口的 OpenAPI 文档（提交为 docs/openapi.json）")
     staff_cli.add_parsers(sub)
+    package.add_parser(sub)
+    publish.add_parser(sub)
 
     args = parser.parse_args(argv)
     commands = {"check": _check, "build": _build, "new": _new, "serve": _serve, "openapi": _openapi,
-                "staff": staff_cli.run, "consultation": staff_cli.run, "notify": staff_cli.run}
+                "staff": staff_cli.run, "consultation": staff_cli.run, "notify": staff_cli.run,
+                "package": package.run, "publish": publish.run}
     return commands[args.command](args)
 
 

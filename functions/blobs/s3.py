@@ -9,8 +9,12 @@ from botocore.config import Config
 
 from .protocol import PresignedUpload
 
+# Virtual-hosted addressing gives presigned URLs the bucket's regional host (bucket.s3.REGION.…).
+# Without it botocore signs for the global host bucket.s3.amazonaws.com, which S3 answers with a 307
+# redirect for up to a day after a bucket is created outside us-east-1: a browser's upload POST
+# does not survive that redirect.
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5,
-                 signature_version="s3v4")
+                 signature_version="s3v4", s3={"addressing_style": "virtual"})
 
 
 class S3BlobStore:

@@ -8,7 +8,7 @@ from pathlib import Path
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
-from .. import guard
+from .. import guard, origin
 from ..domain.errors import DomainError
 from ..http import error_headers, make_resolver, message_of, method_not_allowed, status_of
 from ..review import audit, cases, exports, login, opinions, outbox, staff, surveys, web
@@ -51,6 +51,9 @@ def stylesheet():
 
 
 def handler(event: dict, context) -> dict:
+    refused = origin.refuse_direct_call(event)
+    if refused is not None:
+        return refused
     http = event.get("requestContext", {}).get("http", {})
     try:
         wrong_method = method_not_allowed(app, http.get("method", "GET"), event.get("rawPath", ""))

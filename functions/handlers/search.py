@@ -7,6 +7,7 @@ import os
 
 from aws_lambda_powertools import Logger
 
+from .. import origin
 from ..http import make_resolver
 from ..routes import search
 
@@ -17,6 +18,9 @@ app.include_router(search.router)
 
 
 def handler(event: dict, context) -> dict:
+    refused = origin.refuse_direct_call(event)
+    if refused is not None:
+        return refused
     return app.resolve(event, context)
 
 

@@ -8,7 +8,7 @@ import json
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
-from .. import config, guard, openapi
+from .. import config, guard, openapi, origin
 from ..domain.errors import DomainError
 from ..http import error_headers, json_error, make_resolver, message_of, method_not_allowed, status_of, unexpected
 from ..routes import forms, submissions
@@ -51,6 +51,9 @@ def _refused(event: dict, exc: DomainError) -> dict:
 
 
 def handler(event: dict, context) -> dict:
+    refused = origin.refuse_direct_call(event)
+    if refused is not None:
+        return refused
     http = event.get("requestContext", {}).get("http", {})
     try:
         wrong_method = method_not_allowed(app, http.get("method", "GET"), event.get("rawPath", ""))

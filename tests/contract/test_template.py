@@ -53,9 +53,10 @@ def test_no_arn_is_written_for_one_partition_only(template_path):
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 # Variables Lambda sets itself; the template must not.
 RUNTIME_PROVIDED = {"AWS_LAMBDA_FUNCTION_NAME"}
+# Read only off Lambda (functions/config.py refuses it there): the template must never set it.
+LOCAL_ONLY = {"PORTAL_SECRET_KEY"}
 # config.make_store/make_blobs import the adapter for the URL lazily; on AWS these are the ones.
 AWS_ADAPTERS = ("functions/store/dynamodb.py", "functions/blobs/s3.py")
 
@@ -79,12 +80,13 @@ def handler_module(props: dict[str, Any]) -> str:
 
 def test_every_handler_named_in_the_template_imports_and_is_callable(template):
     functions = functions_of(template)
-    assert set(functions) == {"SearchFunction", "SubmissionsFunction", "ReviewFunction"}
+    assert set(functions) == {"SearchFunction", "SubmissionsFunction", "ReviewFunction", "NotifyFunction"}
     for props in functions.values():
         module = importlib.import_module(handler_module(props))
         assert callable(getattr(module, props["Handler"].rsplit(".", 1)[1]))
         assert props["Runtime"] == "python3.11"
-        assert props["Timeout"] < 30  # API Gateway gives up after 30 s
+        if props.get("Events", {}) and any(e["Type"] == "HttpApi" for e in props["Events"].values()):
+            assert props["Timeout"] < 30  # API Gateway gives up after 30 s
 
 
 def _loaded_repo_files(module: str) -> set[str]:
@@ -137,7 +139,7 @@ def test_every_environment_variable_a_function_reads_is_set_and_nothing_else(tem
     for name, props in functions_of(template).items():
         files = _loaded_repo_files(handler_module(props))
         reads = set().union(*(environment_reads((ROOT / f).read_text(encoding="utf-8")) for f in files))
-        assert set(props["Environment"]["Variables"]) == reads - RUNTIME_PROVIDED, name
+        assert set(props["Environment"]["Variables"]) == reads - RUNTIME_PROVIDED - LOCAL_ONLY, name
 
 
 def test_the_functions_use_this_stacks_table_bucket_and_packaged_build(template):
@@ -147,19 +149,8 @@ def test_the_functions_use_this_stacks_table_bucket_and_packaged_build(template)
         assert env["PORTAL_STORE"] == {"Fn::Sub": "dynamodb://${Table}"}
         assert env["PORTAL_BLOBS"] == {"Fn::Sub": "s3://${UploadsBucket}"}
         assert env["PORTAL_BUILD_DIR"] == "/var/task/build"  # LAMBDA_TASK_ROOT, where the package unzips
-        assert env["PORTAL_TRUSTED_PROXY_HOPS"] == {"Ref": "TrustedProxyHops"}
     assert functions["SearchFunction"]["Environment"]["Variables"] == {
-        "PORTAL_SEARCH_INDEX": "/var/task/build/search-index"}
-    assert template["Parameters"]["TrustedProxyHops"]["Default"] == 1
-
-
-def test_the_secret_key_is_never_echoed_and_only_reaches_the_functions_that_sign(template):
-    parameter = template["Parameters"]["SecretKey"]
-    assert parameter["NoEcho"] is True and "Default" not in parameter
-    holders = {name for name, props in functions_of(template).items()
-               if props["Environment"]["Variables"].get("PORTAL_SECRET_KEY") == {"Ref": "SecretKey"}}
-    assert holders == {"SubmissionsFunction", "ReviewFunction"}
-    assert "SecretKey" not in json.dumps(template.get("Outputs", {}))
+        "PORTAL_SEARCH_INDEX": "/var/task/build/search-index", "PORTAL_ORIGIN_SECRET_ARN": {"Ref": "OriginSecret"}}
 
 
 # --- routes -------------------------------------------------------------------------------------
@@ -218,6 +209,7 @@ def cloudfront_behaviour(template, path: str) -> dict[str, Any]:
     return config["DefaultCacheBehavior"]
 
 
+# The functions behind the HTTP API (NotifyFunction runs on a schedule and serves no route).
 HANDLERS = {"SearchFunction": "functions.handlers.search", "SubmissionsFunction": "functions.handlers.submissions",
             "ReviewFunction": "functions.handlers.review"}
 
@@ -240,8 +232,8 @@ def test_every_route_a_handler_serves_goes_from_cloudfront_to_the_api_uncached(t
         assert method in behaviour["AllowedMethods"], f"{method} {path}"
         assert behaviour["CachePolicyId"] == CACHING_DISABLED, path
         # Cookies (staff session, receipt), query strings and headers (X-Query-Code) reach the
-        # function; Host does not, API Gateway routes on its own name.
-        assert behaviour["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST, path
+        # function; Host does not, API Gateway routes on its own name (test_template_edge.py).
+        assert behaviour["OriginRequestPolicyId"] == {"Ref": "ApiOriginRequestPolicy"}, path
 
 
 @pytest.mark.parametrize("path", ["/", "/index.html", "/news/", "/regulations/x1/", "/404.html",
@@ -334,7 +326,7 @@ def test_every_dynamodb_call_the_store_makes_is_allowed_on_the_table_and_its_ind
 
 # Which BlobStore methods each function calls: the public uploads and their checks, staff downloads.
 BLOB_METHODS = {"SubmissionsFunction": {"presign_upload", "head", "delete", "move"},
-                "ReviewFunction": {"download_url"}, "SearchFunction": set()}
+                "ReviewFunction": {"download_url"}, "SearchFunction": set(), "NotifyFunction": set()}
 # Which prefix each function's S3 actions need: uploads wait in incoming/ (expiring), a stored
 # petition's files move to attachments/ (kept), staff read attachments/ only.
 NEEDED = {
@@ -343,6 +335,7 @@ NEEDED = {
                             ("s3:PutObject", "attachments/")},
     "ReviewFunction": {("s3:GetObject", "attachments/")},
     "SearchFunction": set(),
+    "NotifyFunction": set(),
 }
 
 
@@ -362,8 +355,9 @@ def test_every_s3_call_behind_a_functions_blob_operations_is_allowed_on_the_righ
         granted = {(a, r["Fn::Sub"].split("${UploadsBucket}/", 1)[1].rstrip("*")) for a, rs in grants.items()
                    if a.startswith("s3:") and a != "s3:ListBucket" for r in rs}
         assert granted == NEEDED[name], f"{name}: nothing more than its blob operations use"
-    # The search function touches no AWS service at all.
-    assert allowed(functions_of(template)["SearchFunction"]) == {}
+    # The search function's only AWS call reads the origin secret.
+    assert allowed(functions_of(template)["SearchFunction"]) == {
+        "secretsmanager:GetSecretValue": [{"Ref": "OriginSecret"}]}
 
 
 def test_every_log_is_kept_at_least_six_months(template):
