@@ -86,3 +86,26 @@ def test_a_provider_refusal_is_a_delivery_failure_in_chinese(aws_env, monkeypatc
         with pytest.raises(DeliveryFailed) as failed:
             unverified.send(EMAIL)
     assert "邮件服务拒绝发送" in failed.value.reason and "zhaoliu" not in failed.value.reason
+
+
+def test_every_step_reaches_the_petitioner_through_each_adapter(notifier):
+    """The whole road on the in-memory Store with this adapter: five steps, five messages."""
+    import datetime as dt
+
+    from functions.services.context import PortalContext
+    from functions.store.memory import MemoryStore
+    from site_builder.loader import load_content
+    from site_builder.registry import Registry
+    from tests.conftest import FIXTURE_CONTENT, FIXTURE_TODAY
+    from tests.unit.test_notifications import submit, walk_the_whole_road
+
+    sender, channel, delivered = notifier
+    ctx = PortalContext(store=MemoryStore(), secret_key=b"k" * 32,
+                        registry=Registry.from_content(load_content(FIXTURE_CONTENT, today=FIXTURE_TODAY)),
+                        clock=lambda: dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.timezone.utc), notifier=sender)
+    receipt = submit(ctx, notify="email" if channel == "email" else "sms")
+    walk_the_whole_road(ctx, receipt)
+    sent = delivered()
+    assert len(sent) == 5
+    assert [text.split("您的信访事项 ", 1)[1].split(" ", 1)[0] for _, text in sent] == [receipt.reference] * 5
+    assert all(receipt.query_code not in text for _, text in sent)
