@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 from site_builder.build_context import today_from_env
-from site_builder.loader import ContentError, ContentSet, load_content
+from site_builder.content import ContentSet
+from site_builder.links import check_content
 
 from site_builder import scaffold as templates
 
@@ -65,20 +66,22 @@ def _openapi(args) -> int:
 
 
 def _load(args) -> ContentSet | None:
-    try:
-        return load_content(args.content, today=args.today or today_from_env())
-    except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"发现 {len(exc.problems)} 个问题，未构建任何内容。", file=sys.stderr)
-        return None
+    """Validate content/ (fields, cross-file rules, articles, links); print every problem at once."""
+    reading = check_content(args.content, today=args.today or today_from_env())
+    if not reading.problems:
+        return reading.content
+    for problem in reading.problems:
+        print(problem, file=sys.stderr)
+    print(f"发现 {len(reading.problems)} 个问题，未构建任何内容。", file=sys.stderr)
+    return None
 
 
 def _check(args) -> int:
     content = _load(args)
     if content is None:
         return 1
-    print(f"校验通过：{len(content.documents)} 篇文件，{len(content.org.units)} 个组织单位，"
+    drafts = f"另有 {len(content.drafts)} 篇草稿（不发布），" if content.drafts else ""
+    print(f"校验通过：{len(content.documents)} 篇文件，{drafts}{len(content.org.units)} 个组织单位，"
           f"{len(content.surveys)} 项调查，{len(content.chronicle)} 条大事记。")
     return 0
 
@@ -95,7 +98,9 @@ def _build(args) -> int:
     try:
         site = build_all(content, args.out, args.config, site_url=args.site_url)
     except BuildError as exc:
-        for message in exc.messages:
+        from site_builder.build_messages import translate_build_message
+
+        for message in filter(None, (translate_build_message(m, args.content) for m in exc.messages)):
             print(message, file=sys.stderr)
         print("构建失败，已保留上一次的构建结果。", file=sys.stderr)
         return 1
@@ -109,7 +114,7 @@ def _new(args) -> int:
     except (ValueError, FileExistsError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    print(f"已创建 {path}，请补全元数据后运行 portal check。")
+    print(f"已创建 {path}。请把其中的“【请填写……】”换成实际内容，再运行 portal check。")
     return 0
 
 
