@@ -1,4 +1,4 @@
-"""`portal check | build | new | serve`: the editors' and operators' entry point."""
+"""`portal check | build | new | preview | serve`: the editors' and operators' entry point."""
 
 from __future__ import annotations
 
@@ -43,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     p_new.add_argument("--slug", default=None, help="文件名（小写字母、数字和 -），决定网址")
     p_new.add_argument("--content", type=Path, default=Path("content"))
 
+    p_preview = sub.add_parser("preview", help="边写边看：构建并运行门户，保存后自动重新构建，错误显示在浏览器中")
+    build_args(p_preview)
+    p_preview.add_argument("--host", default="127.0.0.1")
+    p_preview.add_argument("--port", type=int, default=8000)
+    p_preview.set_defaults(out=Path("build/preview"))  # apart from `portal build`'s build/
+
     p_serve = sub.add_parser("serve", help="构建并在本机运行门户")
     build_args(p_serve)
     p_serve.add_argument("--host", default="127.0.0.1")
@@ -53,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     staff_cli.add_parsers(sub)
 
     args = parser.parse_args(argv)
-    commands = {"check": _check, "build": _build, "new": _new, "serve": _serve, "openapi": _openapi,
+    commands = {"check": _check, "build": _build, "new": _new, "preview": _preview, "serve": _serve, "openapi": _openapi,
                 "staff": staff_cli.run, "consultation": staff_cli.run}
     return commands[args.command](args)
 
@@ -116,6 +122,12 @@ def _new(args) -> int:
         return 2
     print(f"已创建 {path}。请把其中的“【请填写……】”换成实际内容，再运行 portal check。")
     return 0
+
+
+def _preview(args) -> int:
+    from .preview import run_preview
+
+    return run_preview(args.content, args.out, args.config, today=args.today, host=args.host, port=args.port)
 
 
 def _serve(args) -> int:
