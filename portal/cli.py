@@ -44,10 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     p_new.add_argument("--content", type=Path, default=Path("content"))
 
     p_preview = sub.add_parser("preview", help="边写边看：构建并运行门户，保存后自动重新构建，错误显示在浏览器中")
-    build_args(p_preview)
+    content_args(p_preview)
+    p_preview.add_argument("--out", type=Path, default=Path("build/preview"),
+                           help="预览的构建目录（默认 build/preview/，与 portal build 的 build/ 分开）")
+    p_preview.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
     p_preview.add_argument("--host", default="127.0.0.1")
     p_preview.add_argument("--port", type=int, default=8000)
-    p_preview.set_defaults(out=Path("build/preview"))  # apart from `portal build`'s build/
 
     p_serve = sub.add_parser("serve", help="构建并在本机运行门户")
     build_args(p_serve)

@@ -185,11 +185,13 @@ class PreviewApp:
             return self._inner
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
-            inner = self._app()
-            if inner is not None:
-                await inner(scope, receive, send)
+        if scope["type"] == "lifespan":  # the inner app is replaced after builds: answer for it
+            while (message := await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
             return
+        if scope["type"] != "http":
+            return  # no websockets here
         path = scope.get("path", "")
         if path == STATUS_PATH:
             version, problems = self.state.snapshot()

@@ -128,3 +128,23 @@ def test_the_preview_prints_chinese_only(preview):
     prose = re.sub(r"https?://\S+|[\w./-]+\.(?:md|yaml):\d+: [\w.]+:|Ctrl\+C|YYYY-MM-DD", "", text)
     assert not re.search(r"\b(INFO|WARNING|ERROR|Doc file|nav|Uvicorn|Started)\b", prose), text
     assert not re.search(r"[a-z]{4,}", prose), text
+
+
+def test_before_the_first_good_build_every_address_shows_the_problems(tmp_path):
+    import asyncio
+
+    from portal.preview import PreviewApp, PreviewState
+
+    state = PreviewState()
+    state.publish(["regulations/x.md:6: published: 日期无效，应为 YYYY-MM-DD 格式的真实日期"])
+    app = PreviewApp(tmp_path / "never-built", state)
+
+    async def get(path: str) -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as client:
+            return await client.get(path)
+
+    response = asyncio.run(get("/regulations/x/"))
+    assert response.status_code == 503
+    assert "regulations/x.md:6: published: 日期无效" in response.text and "网站还没有构建成功过" in response.text
+    assert asyncio.run(get("/__preview/status")).json() == {
+        "version": 1, "problems": ["regulations/x.md:6: published: 日期无效，应为 YYYY-MM-DD 格式的真实日期"]}
