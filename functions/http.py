@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from functions.domain import errors as domain
 from functions.store.protocol import VersionConflict
-from site_builder.messages import chinese_message
+from site_builder.messages import readable_errors
 from search_index.errors import InvalidSearch, SearchUnavailable
 
 # Error class → status, most specific first (the first class an error is an instance of wins).
@@ -68,17 +68,22 @@ def validation_errors(raw: list[dict]) -> dict[str, str]:
     """Pydantic errors → {"contact.mobile": "手机号码应为 11 位数字，以 1 开头"}, in Chinese.
     Errors about the whole submission (not one field) are keyed "_form"."""
     errors: dict[str, str] = {}
+    rest = []
     for error in raw:
         loc = list(error.get("loc", ()))
-        where = loc.pop(0) if loc and loc[0] in _LOCATIONS else None
         if error.get("type") == "json_invalid":
             errors.setdefault("_form", "提交的内容不是有效的 JSON")
             continue
-        if where == "body" and not loc and error.get("type") == "missing":
+        if loc == ["body"] and error.get("type") == "missing":
             errors.setdefault("_form", "缺少提交的内容")
             continue
-        name = ".".join(str(part) for part in loc if not isinstance(part, int)) or "_form"
-        errors.setdefault(name, chinese_message(error))
+        rest.append(error)
+    # One message per field, union branches merged ("应为文本、整数或列表", not one line per type).
+    for loc_tuple, message in readable_errors(rest):
+        loc = list(loc_tuple)
+        if loc and loc[0] in _LOCATIONS:
+            loc.pop(0)
+        errors.setdefault(".".join(str(part) for part in loc if not isinstance(part, int)) or "_form", message)
     return errors
 
 

@@ -1,4 +1,4 @@
-"""`portal check | build | new | serve | package | publish`: the editors' and operators' entry point."""
+"""`portal check | build | new | preview | serve | package | publish`: the editors' and operators' entry point."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 from site_builder.build_context import today_from_env
-from site_builder.loader import ContentError, ContentSet, load_content
+from site_builder.content import ContentSet
+from site_builder.links import check_content
 
 from site_builder import scaffold as templates
 
@@ -42,6 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     p_new.add_argument("--slug", default=None, help="文件名（小写字母、数字和 -），决定网址")
     p_new.add_argument("--content", type=Path, default=Path("content"))
 
+    p_preview = sub.add_parser("preview", help="边写边看：构建并运行门户，保存后自动重新构建，错误显示在浏览器中")
+    content_args(p_preview)
+    p_preview.add_argument("--out", type=Path, default=Path("build/preview"),
+                           help="预览的构建目录（默认 build/preview/，与 portal build 的 build/ 分开）")
+    p_preview.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
+    p_preview.add_argument("--host", default="127.0.0.1")
+    p_preview.add_argument("--port", type=int, default=8000)
+
     p_serve = sub.add_parser("serve", help="构建并在本机运行门户")
     build_args(p_serve)
     p_serve.add_argument("--host", default="127.0.0.1")
@@ -54,8 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     publish.add_parser(sub)
 
     args = parser.parse_args(argv)
-    commands = {"check": _check, "build": _build, "new": _new, "serve": _serve, "openapi": _openapi,
-                "staff": staff_cli.run, "consultation": staff_cli.run, "notify": staff_cli.run,
+    commands = {"check": _check, "build": _build, "new": _new, "preview": _preview, "serve": _serve,
+                "openapi": _openapi, "staff": staff_cli.run, "consultation": staff_cli.run, "notify": staff_cli.run,
                 "package": package.run, "publish": publish.run}
     return commands[args.command](args)
 
@@ -68,20 +77,22 @@ def _openapi(args) -> int:
 
 
 def _load(args) -> ContentSet | None:
-    try:
-        return load_content(args.content, today=args.today or today_from_env())
-    except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"发现 {len(exc.problems)} 个问题，未构建任何内容。", file=sys.stderr)
-        return None
+    """Validate content/ (fields, cross-file rules, articles, links); print every problem at once."""
+    reading = check_content(args.content, today=args.today or today_from_env())
+    if not reading.problems:
+        return reading.content
+    for problem in reading.problems:
+        print(problem, file=sys.stderr)
+    print(f"发现 {len(reading.problems)} 个问题，未构建任何内容。", file=sys.stderr)
+    return None
 
 
 def _check(args) -> int:
     content = _load(args)
     if content is None:
         return 1
-    print(f"校验通过：{len(content.documents)} 篇文件，{len(content.org.units)} 个组织单位，"
+    drafts = f"另有 {len(content.drafts)} 篇草稿（不发布），" if content.drafts else ""
+    print(f"校验通过：{len(content.documents)} 篇文件，{drafts}{len(content.org.units)} 个组织单位，"
           f"{len(content.surveys)} 项调查，{len(content.chronicle)} 条大事记。")
     return 0
 
@@ -98,7 +109,9 @@ def _build(args) -> int:
     try:
         site = build_all(content, args.out, args.config, site_url=args.site_url)
     except BuildError as exc:
-        for message in exc.messages:
+        from site_builder.build_messages import translate_build_message
+
+        for message in filter(None, (translate_build_message(m, args.content) for m in exc.messages)):
             print(message, file=sys.stderr)
         print("构建失败，已保留上一次的构建结果。", file=sys.stderr)
         return 1
@@ -112,8 +125,14 @@ def _new(args) -> int:
     except (ValueError, FileExistsError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    print(f"已创建 {path}，请补全元数据后运行 portal check。")
+    print(f"已创建 {path}。请把其中的“【请填写……】”换成实际内容，再运行 portal check。")
     return 0
+
+
+def _preview(args) -> int:
+    from .preview import run_preview
+
+    return run_preview(args.content, args.out, args.config, today=args.today, host=args.host, port=args.port)
 
 
 def _serve(args) -> int:

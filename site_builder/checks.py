@@ -1,16 +1,22 @@
 """Rules that span more than one file: units exist, links point at real documents, 文号 are unique,
-survey conditions look backwards. Each rule reports a Problem at the line that names the culprit."""
+survey conditions look backwards; and the articles of a regulation or draft run 第一条, 第二条 … in
+order. Each rule reports a Problem at the line that names the culprit.
+
+Documents whose own fields failed validation take part too, with the fields that could be read
+(`Document.complete` is False and missing fields are simply absent), so one run finds everything.
+Drafts are checked like published documents, but a published document may not point at a draft.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from .models import NormativeDocument, Survey, Unit, UnitLevel, normalize_doc_number
+from .articles import article_problems
+from .content import ContentSet, Document
+from .models import (KIND_LABELS, UNIT_LEVEL_LABELS, Kind, NormativeDocument, Survey, Unit, UnitLevel,
+                     normalize_doc_number)
 from .sources import Problem, YamlDoc
-
-if TYPE_CHECKING:
-    from .loader import ContentSet, Document
 
 UNITS_FILE = "org/units.yaml"
 _LEVEL_RANK = {UnitLevel.province: 0, UnitLevel.city: 1, UnitLevel.county: 2, UnitLevel.town: 3}
@@ -40,7 +46,8 @@ def check_units(units: list[Unit], lines: YamlDoc) -> list[Problem]:
             problems.append(Problem(UNITS_FILE, where, "parent", f"上级单位代码“{unit.parent}”不存在"))
         elif _LEVEL_RANK[units[parent_index].level] >= _LEVEL_RANK[unit.level]:
             problems.append(Problem(UNITS_FILE, where, "parent",
-                                    f"上级单位的层级（{units[parent_index].level.value}）应高于本单位（{unit.level.value}）"))
+                                    f"上级单位的层级（{UNIT_LEVEL_LABELS[units[parent_index].level]}）应高于本单位"
+                                    f"（{UNIT_LEVEL_LABELS[unit.level]}）"))
     return problems
 
 
@@ -48,6 +55,7 @@ def check_cross_references(content: ContentSet, survey_lines: dict[str, tuple[st
     problems = list(_check_document_units(content))
     problems += _check_version_links(content)
     problems += _check_doc_numbers(content)
+    problems += _check_articles(content)
     for survey_id, survey in content.surveys.items():
         rel, lines = survey_lines[survey_id]
         problems += _check_survey(survey, rel, lines, content)
@@ -55,7 +63,7 @@ def check_cross_references(content: ContentSet, survey_lines: dict[str, tuple[st
 
 
 def _check_document_units(content: ContentSet) -> Iterator[Problem]:
-    for doc in content.documents.values():
+    for doc in content.all_documents():
         name = "issuer" if isinstance(doc.meta, NormativeDocument) else "unit"
         ref = getattr(doc.meta, name, None)
         if ref is None:
@@ -71,29 +79,46 @@ def missing_unit(path: str, line: int, name: str, ref: str) -> Problem:
 
 
 def _check_version_links(content: ContentSet) -> Iterator[Problem]:
-    for doc in content.documents.values():
+    for doc in content.all_documents():
         meta = doc.meta
         if not isinstance(meta, NormativeDocument):
             continue
         for relation in ("amends", "repeals"):
-            for i, target_path in enumerate(getattr(meta, relation)):
+            for i, target_path in enumerate(getattr(meta, relation, [])):
                 line = doc.lines.line_of((relation, i))
-                target = content.documents.get(target_path.lstrip("/"))
+                key = target_path.lstrip("/")
+                target = content.documents.get(key) or content.drafts.get(key)
+                published = _published(target.meta) if target else None
                 if target is None:
                     yield Problem(doc.path, line, relation, f"链接的文件“{target_path}”不存在（写相对 content/ 的路径）")
                 elif target is doc:
                     yield Problem(doc.path, line, relation, "文件不能修改或废止它自己")
                 elif target.kind is not doc.kind:
                     yield Problem(doc.path, line, relation,
-                                  f"“{target_path}”是{target.kind.value}，只能链接同类文件")
-                elif target.meta.published > meta.published:
+                                  f"“{target_path}”是{KIND_LABELS[target.kind]}，只能链接同类文件")
+                elif target.is_draft and not doc.is_draft:
                     yield Problem(doc.path, line, relation,
-                                  f"被修改或废止的文件（公布于 {target.meta.published}）不能晚于本文件公布")
+                                  f"“{target_path}”是草稿（draft: true），不会发布，不能被已发布的文件修改或废止")
+                elif published and _published(meta) and published > _published(meta):
+                    yield Problem(doc.path, line, relation,
+                                  f"被修改或废止的文件（公布于 {published}）不能晚于本文件公布")
+
+
+def _published(meta) -> dt.date | None:
+    return getattr(meta, "published", None)
+
+
+def _date_key(doc: Document) -> tuple:
+    for name in ("published", "date", "opens"):
+        day = getattr(doc.meta, name, None)
+        if day is not None:
+            return (day, doc.path)
+    return (dt.date.max, doc.path)
 
 
 def _check_doc_numbers(content: ContentSet) -> Iterator[Problem]:
     seen: dict[str, Document] = {}
-    for doc in sorted(content.documents.values(), key=lambda d: (d.date, d.path)):  # blame the newer one
+    for doc in sorted(content.all_documents(), key=_date_key):  # blame the newer one
         number = getattr(doc.meta, "doc_number", None)
         if not number:
             continue
@@ -105,11 +130,23 @@ def _check_doc_numbers(content: ContentSet) -> Iterator[Problem]:
             seen[key] = doc
 
 
+ARTICLE_KINDS = (Kind.regulation, Kind.consultation)  # written as 第一条, 第二条 …; each article an anchor
+
+
+def _check_articles(content: ContentSet) -> Iterator[Problem]:
+    for doc in content.all_documents():
+        if doc.kind in ARTICLE_KINDS:
+            for line, message in article_problems(doc.body, doc.body_first_line):
+                yield Problem(doc.path, line, "正文", message)
+
+
 def _check_survey(survey: Survey, rel: str, lines: YamlDoc, content: ContentSet) -> Iterator[Problem]:
-    if content.org.resolve(survey.unit) is None:
-        yield missing_unit(rel, lines.line_of(("unit",)), "unit", survey.unit)
-    position = {q.id: i for i, q in enumerate(survey.questions)}
-    for i, question in enumerate(survey.questions):
+    unit = getattr(survey, "unit", None)  # a survey with field errors has only its valid fields
+    if unit is not None and content.org.resolve(unit) is None:
+        yield missing_unit(rel, lines.line_of(("unit",)), "unit", unit)
+    questions = getattr(survey, "questions", [])
+    position = {q.id: i for i, q in enumerate(questions)}
+    for i, question in enumerate(questions):
         cond = question.show_if
         if cond is None:
             continue
@@ -121,6 +158,6 @@ def _check_survey(survey: Survey, rel: str, lines: YamlDoc, content: ContentSet)
         elif earlier >= i:
             yield Problem(rel, lines.line_of(loc), field,
                           f"条件只能引用前面的题目（“{cond.question}”在本题之后或就是本题）")
-        elif not survey.questions[earlier].allows(cond.equals):
+        elif not questions[earlier].allows(cond.equals):
             yield Problem(rel, lines.line_of(("questions", i, "show_if", "equals")), field,
                           f"“{cond.equals}”不是题目“{cond.question}”的可选答案")

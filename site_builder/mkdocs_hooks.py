@@ -46,8 +46,8 @@ def on_config(config):
 
 def on_files(files: Files, config) -> Files:
     for file in list(files):
-        if file.src_uri.endswith(_DATA_SUFFIXES) and not file.generated_by:
-            files.remove(file)
+        if file.src_uri.endswith(_DATA_SUFFIXES) and not file.generated_by or file.src_uri in _content.drafts:
+            files.remove(file)  # data files are not pages; drafts (draft: true) are not published
     generated = [home_page(_content), *listing_pages(_content), *survey_pages(_content)]
     for page in generated:
         if files.get_file_from_path(page.src_uri) is not None:

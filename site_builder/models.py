@@ -37,8 +37,11 @@ UNIT_LEVEL_LABELS = {UnitLevel.province: "省", UnitLevel.city: "市", UnitLevel
                      UnitLevel.town: "乡镇（街道）"}
 
 
+UNIT_CODE_PATTERN = r"^\d{6}(\d{3})?$"  # 行政区划代码: 6 digits, 9 for towns
+
+
 class Unit(Strict):
-    code: Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]
+    code: Annotated[str, StringConstraints(pattern=UNIT_CODE_PATTERN)]
     name: NonEmpty
     organ: NonEmpty  # the party committee that speaks for the unit, e.g. 中共河北省委
     level: UnitLevel
@@ -103,6 +106,7 @@ class PublishedDocument(Strict):
     title: Title
     summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
     tags: list[NonEmpty] = Field(default_factory=list)
+    draft: bool = False  # checked like the rest, but not built, listed, indexed or registered
 
 
 class NormativeDocument(PublishedDocument):
@@ -168,6 +172,8 @@ class Chronicle(Strict):
 # --- surveys ----------------------------------------------------------------------------------
 
 QuestionType = Literal["single", "multiple", "scale", "text", "number"]
+QUESTION_TYPE_LABELS = {"single": "单选", "multiple": "多选", "scale": "量表", "text": "文字", "number": "数字"}
+QUESTION_ID_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
 
 
 class ShowIf(Strict):
@@ -176,7 +182,7 @@ class ShowIf(Strict):
 
 
 class Question(Strict):
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+    id: Annotated[str, StringConstraints(pattern=QUESTION_ID_PATTERN)]
     text: NonEmpty
     type: QuestionType
     required: bool = False
@@ -193,7 +199,7 @@ class Question(Strict):
         if choice and len(self.options) < 2:
             raise ValueError("单选题和多选题至少需要两个选项")
         if not choice and self.options:
-            raise ValueError(f"{self.type} 类型的题目不能设置 options")
+            raise ValueError(f"{QUESTION_TYPE_LABELS[self.type]}题（{self.type}）不能设置 options")
         if len(set(self.options)) != len(self.options):
             raise ValueError("选项不能重复")
         if self.max_choices is not None:
@@ -207,7 +213,7 @@ class Question(Strict):
         if self.min is not None and self.max is not None and self.max <= self.min:
             raise ValueError("max 必须大于 min")
         if self.type in ("single", "multiple", "text") and (self.min is not None or self.max is not None):
-            raise ValueError(f"{self.type} 类型的题目不能设置 min/max")
+            raise ValueError(f"{QUESTION_TYPE_LABELS[self.type]}题（{self.type}）不能设置 min/max")
         return self
 
     def allows(self, value: str | int) -> bool:

@@ -1,4 +1,8 @@
-"""`portal new KIND 标题`: a new file with every front-matter field present and explained."""
+"""`portal new KIND 标题`: a new file with every front-matter field present and explained.
+
+What only the editor can know is written as a placeholder (`【请填写…】`), which `portal check`
+reports until it is replaced: a scaffold cannot be published unchanged. Files are named by the
+China date (see `china_time.china_today`)."""
 
 from __future__ import annotations
 
@@ -7,39 +11,43 @@ import json
 from pathlib import Path
 
 from .loader import SLUG
+from .placeholders import placeholder
 
-_ISSUER = "中共河北省委"
+_ISSUER = placeholder("制定机关")
+_UNIT = placeholder("单位")
+_SUMMARY = placeholder("摘要")
+_DRAFT = 'draft: false            # true：草稿，只检查、不发布；写好后改为 false\n'
 
 
 def _normative(title: str, today: dt.date, level: bool) -> str:
-    level_line = "level: 规定            # 效力位阶：党章 准则 条例 规定 办法 规则 细则 / 决定 意见 通知\n" if level else ""
+    level_line = f"level: {placeholder('效力位阶')}   # 党章 准则 条例 规定 办法 规则 细则 / 决定 意见 通知\n" if level else ""
     return f"""---
 title: {title}
 doc_number: null        # 文号，如 冀发〔{today.year}〕1号；没有文号时保留 null
-issuer: {_ISSUER}      # 制定机关：org/units.yaml 中的单位代码、名称或机关名称
+issuer: {_ISSUER}   # org/units.yaml 中的单位代码、单位名称或机关名称，如 中共河北省委
 {level_line}published: {today}    # 公布日期
 effective: {today}    # 施行日期（不早于公布日期）
-category: 党的组织建设   # 类别
+category: {placeholder('类别')}      # 如 党的组织建设
 tags: []
-summary: ""             # 一两句话的摘要，显示在列表和搜索结果中
+summary: {_SUMMARY}     # 一两句话，显示在列表和搜索结果中；不要摘要时写 ""
 amends: []              # 本文件修改的文件，如 [regulations/xxx.md]
 repeals: []             # 本文件废止的文件
----
+{_DRAFT}---
 """
 
 
 def _regulation(title: str, today: dt.date) -> str:
-    return _normative(title, today, level=True) + """
+    return _normative(title, today, level=True) + f"""
 ## 第一章　总则
 
-第一条　为了……，根据……，制定本规定。
+第一条　{placeholder("第一条的内容")}
 
-第二条　本规定适用于……。
+第二条　{placeholder("第二条的内容")}
 """
 
 
 def _policy(title: str, today: dt.date) -> str:
-    return _normative(title, today, level=False) + "\n## 一、总体要求\n\n正文……\n"
+    return _normative(title, today, level=False) + f"\n## 一、总体要求\n\n{placeholder('正文')}\n"
 
 
 def _news(title: str, today: dt.date) -> str:
@@ -47,13 +55,13 @@ def _news(title: str, today: dt.date) -> str:
 title: {title}
 date: {today}
 categories: [要闻]      # 要闻 / 基层动态 / 通知公告
-unit: {_ISSUER}
-summary: ""            # 列表中显示的摘要
+unit: {_UNIT}        # 发布单位；不写时删除这一行
+summary: {_SUMMARY}     # 列表中显示的摘要
 tags: []
----
-导语：第一段写清时间、地点、事件。
+{_DRAFT}---
+{placeholder("导语：第一段写清时间、地点、事件")}
 
-正文……
+{placeholder("正文")}
 """
 
 
@@ -61,30 +69,30 @@ def _consultation(title: str, today: dt.date) -> str:
     closes = today + dt.timedelta(days=30)
     return f"""---
 title: {title}
-unit: {_ISSUER}       # 负责征求意见的单位
+unit: {_UNIT}        # 负责征求意见的单位
 opens: {today}        # 开始接收意见的日期
 closes: {closes}       # 截止日期（含当日）
-summary: ""
+summary: {_SUMMARY}
 tags: []
----
+{_DRAFT}---
 为广泛听取意见，现将草案全文公布，欢迎社会各界提出意见建议。
 
 ## 第一章　总则
 
-第一条　为了……，制定本办法。
+第一条　{placeholder("第一条的内容")}
 """
 
 
 def _survey(title: str, today: dt.date) -> str:
     closes = today + dt.timedelta(days=30)
     return f"""title: {title}
-unit: {_ISSUER}
+unit: {_UNIT}
 opens: {today}
 closes: {closes}
-description: ""
+description: {placeholder("调查说明")}
 questions:
   - id: q1                # 题目编号：小写字母开头，字母数字下划线
-    text: 您的身份是？
+    text: {placeholder("题目，如：您的身份是？")}
     type: single          # single 单选 / multiple 多选 / scale 量表 / text 文字 / number 数字
     required: true
     options: [普通群众, 党员, 其他]

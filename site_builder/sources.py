@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from .yaml_messages import yaml_problem
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -49,6 +51,8 @@ class YamlDoc:
     data: object
     lines: dict[tuple, int] = field(default_factory=dict)
     first_line: int = 1
+    # Slips that YAML accepts but the editor did not mean: (line, field, message), e.g. a key written twice.
+    slips: list[tuple[int, str, str]] = field(default_factory=list)
 
     def line_of(self, loc: tuple) -> int:
         # Walk up the path until a located node is found (a missing field points at its parent).
@@ -74,34 +78,37 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
         except yaml.YAMLError:  # rare: let the Python parser say where, as it names the line editors expect
             node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = (mark.line + 1 if mark else 1) + line_offset
-        raise YamlError(line, f"YAML 格式错误：{getattr(exc, 'problem', None) or exc}") from None
+        line, message = yaml_problem(exc, text)
+        raise YamlError(line + line_offset, f"YAML 格式错误：{message}") from None
     doc = YamlDoc(data=None, first_line=1 + line_offset)
     if node is None:
         return doc
-    _index(node, (), doc.lines, line_offset)
+    _index(node, (), doc, line_offset)
     loader = _Loader("")
     try:
         doc.data = loader.construct_document(node)
     except yaml.YAMLError as exc:  # e.g. an unhashable key
-        raise YamlError(1 + line_offset, f"YAML 内容无法解析：{exc}") from None
+        raise YamlError(1 + line_offset, f"YAML 内容无法解析：{yaml_problem(exc, text)[1]}") from None
     finally:
         loader.dispose()
     return doc
 
 
-def _index(node: yaml.Node, path: tuple, lines: dict, offset: int) -> None:
+def _index(node: yaml.Node, path: tuple, doc: YamlDoc, offset: int) -> None:
+    lines = doc.lines
     lines.setdefault(path, node.start_mark.line + 1 + offset)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             sub = path + (key.value,)
-            lines[sub] = key.start_mark.line + 1 + offset
-            _index(value, sub, lines, offset)
+            line = key.start_mark.line + 1 + offset
+            if sub in lines and isinstance(key, yaml.ScalarNode):
+                doc.slips.append((line, key.value, f"字段“{key.value}”重复（第 {lines[sub]} 行已写过），请只保留一个"))
+            lines[sub] = line  # the later value is the one YAML keeps
+            _index(value, sub, doc, offset)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             lines[path + (i,)] = item.start_mark.line + 1 + offset
-            _index(item, path + (i,), lines, offset)
+            _index(item, path + (i,), doc, offset)
 
 
 @dataclass
@@ -112,7 +119,18 @@ class MarkdownSource:
 
 
 def split_front_matter(text: str) -> MarkdownSource:
-    """Split `---` delimited front matter from the body. Raises YamlError with a line number."""
+    """Split `---` delimited front matter from the body. Raises YamlError with a line number; a
+    FrontMatterError (a YamlError) when only the YAML is wrong, carrying the body so it can still be checked."""
+    raw, body, body_first_line = split_markdown(text)
+    try:
+        fm = parse_yaml(raw, line_offset=1)
+    except YamlError as exc:
+        raise FrontMatterError(exc.line, str(exc), body, body_first_line) from None
+    return MarkdownSource(front_matter=fm, body=body, body_first_line=body_first_line)
+
+
+def split_markdown(text: str) -> tuple[str, str, int]:
+    """(front matter text, body, line the body starts at). Raises YamlError without delimiters."""
     text = text.lstrip("\ufeff")
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
@@ -122,5 +140,12 @@ def split_front_matter(text: str) -> MarkdownSource:
             break
     else:
         raise YamlError(1, "元数据块没有结束（缺少第二个 ---）")
-    fm = parse_yaml("\n".join(lines[1:end]), line_offset=1)
-    return MarkdownSource(front_matter=fm, body="\n".join(lines[end + 1:]), body_first_line=end + 2)
+    return "\n".join(lines[1:end]), "\n".join(lines[end + 1:]), end + 2
+
+
+class FrontMatterError(YamlError):
+    """The front matter is not valid YAML; the body was still read."""
+
+    def __init__(self, line: int, message: str, body: str, body_first_line: int):
+        super().__init__(line, message)
+        self.body, self.body_first_line = body, body_first_line

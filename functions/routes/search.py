@@ -31,6 +31,11 @@ def engine() -> SearchEngine:
     return _engines[path]
 
 
+def forget_engines() -> None:
+    """Open the index afresh on the next request (`portal preview` calls this after a rebuild)."""
+    _engines.clear()
+
+
 Text = Annotated[str | None, Query()]
 
 

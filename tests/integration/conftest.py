@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 import socket
 import threading
 import time
@@ -75,6 +76,20 @@ class SyncClient:
 
     def post(self, url: str, **kwargs) -> httpx.Response:
         return self.request("POST", url, **kwargs)
+
+
+def wait_until_serving(base: str, process, output: Callable[[], str], timeout: float = 60) -> None:
+    """Wait until `base`/ answers 200; fail with the process's output if it exits or takes too long."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(base + "/", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert process.poll() is None, output()
+        assert time.monotonic() < deadline, "the server did not start: " + output()
+        time.sleep(0.3)
 
 
 def free_port() -> int:

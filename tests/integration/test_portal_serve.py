@@ -9,13 +9,12 @@ import os
 import re
 import subprocess
 import sys
-import time
 
 import httpx
 
 from portal.staff_cli import bootstrap_admin
 from tests.conftest import FIXTURE_CONTENT, ROOT
-from tests.integration.conftest import free_port
+from tests.integration.conftest import free_port, wait_until_serving
 
 
 def test_portal_serve_runs_everything_on_one_port_and_prints_the_first_admin_once(tmp_path):
@@ -27,16 +26,7 @@ def test_portal_serve_runs_everything_on_one_port_and_prints_the_first_admin_onc
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert server.poll() is None, server.stdout.read()
-            assert time.monotonic() < deadline, "portal serve did not start"
-            time.sleep(0.3)
+        wait_until_serving(base, server, server.stdout.read)
         assert httpx.get(base + "/review/login").status_code == 200
         assert httpx.get(base + "/api/search?q=基层").status_code == 200
         assert httpx.get(base + "/petition/").status_code == 200

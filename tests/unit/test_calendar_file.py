@@ -41,7 +41,7 @@ CASES = {
     "a missing note": (VALID.replace("    note: 本单位停止办公\n", ""),
                        "calendar.yaml:6: entries.1.note: 缺少必填项"),
     "an empty note": (VALID.replace("note: 本单位停止办公", "note: ' '"),
-                      "calendar.yaml:8: entries.1.note: 内容过短"),
+                      "calendar.yaml:8: entries.1.note: 不能为空"),
     "a misspelt field": (VALID.replace("working: true", "workng: true"),
                          "calendar.yaml:4: entries.0.workng: 未知字段"),
 }
