@@ -89,3 +89,26 @@ def test_a_405_names_the_methods_a_route_takes(client):
     http, _ = client
     response = http.request("PUT", "/api/petitions", json=PETITION_BODY)
     assert response.status_code == 405 and "POST" in response.headers.get("Allow", "")
+
+
+INTERNALS = ("^", "\\s", "str", "int", "list[", "constrained", "finite_number", " or ", "'suggestion'",
+             "docs/editors.md", "Input should", "Field required")
+BAD_FIELDS = {
+    "an e-mail without @": ("/api/petitions", {**PETITION_BODY, "contact": {**PETITION_BODY["contact"], "email": "x"}}),
+    "a kind that does not exist": ("/api/petitions", {**PETITION_BODY, "kind": "complaint"}),
+    "an unknown field": ("/api/petitions", {**PETITION_BODY, "priority": "high"}),
+    "an answer of the wrong shape": ("/api/surveys/manyidu/responses",
+                                     {"respondent_token": "abcdefghijklmnop1234", "answers": {"score": {"a": 1}}}),
+    "a number where text belongs": ("/api/feedback", {"body": 12345}),
+}
+
+
+@pytest.mark.parametrize("path, body", BAD_FIELDS.values(), ids=BAD_FIELDS.keys())
+def test_the_public_reads_plain_chinese_without_patterns_types_or_code_values(client, path, body):
+    http, _ = client
+    response = http.post(path, json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert response.status_code == 422
+    text = json.dumps(response.json(), ensure_ascii=False)
+    for internal in INTERNALS:
+        assert internal not in text, (internal, text)
+    assert is_chinese(text)
