@@ -44,6 +44,8 @@ def create_app(build_dir: Path, background: bool = False) -> Starlette:
         Route(DOWNLOAD_PATH + "/attachments/{name}", local_download, methods=["GET"]),
         Mount("/api", submissions),
         Mount("/forms", submissions),
+        Route("/messages", submissions),
+        Mount("/messages", submissions),
         Mount("/review", review),
         Mount("/", StaticFiles(directory=build_dir / "site", html=True), name="site"),
     ]

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .models import CalendarDay, ChronicleEntry, Kind, PublishedDocument, Survey, Validity
+from .models import CalendarDay, ChronicleEntry, Kind, Mailbox, PublishedDocument, Survey, Validity
 from .org import OrgTree
 from .sources import Problem, YamlDoc
 
@@ -68,6 +68,7 @@ class ContentSet:
     pages: list[str]  # other Markdown pages (section intros, about …), passed through untouched
     calendar: list[CalendarDay] = field(default_factory=list)  # working-day overrides, by date
     drafts: dict[str, Document] = field(default_factory=dict)
+    mailboxes: dict[str, Mailbox] = field(default_factory=dict)  # 领导信箱 by id, units resolved to codes
 
     def of_kind(self, kind: Kind) -> list[Document]:
         """Documents of one kind, newest first."""

@@ -57,8 +57,11 @@ def _render(template: str, state: FormState | None, **context) -> str:
     return f"{FORM_START}\n{html}\n{FORM_END}"
 
 
-def petition_form(org: OrgTree, state: FormState | None = None) -> str:
-    return _render("petition_form.html", state, kinds=PETITION_KINDS, units=_unit_options(org))
+def petition_form(org: OrgTree, state: FormState | None = None, mailbox=None) -> str:
+    """The petition form; for a 领导信箱 (`mailbox`), only 建议意见 and 咨询 to the mailbox's unit."""
+    kinds = PETITION_KINDS if mailbox is None else tuple(k for k in PETITION_KINDS if k[0] in ("suggestion", "inquiry"))
+    units = _unit_options(org) if mailbox is None else [(c, n) for c, n in _unit_options(org) if c == mailbox.unit]
+    return _render("petition_form.html", state, kinds=kinds, units=units, mailbox=mailbox)
 
 
 def track_form(state: FormState | None = None) -> str:

@@ -23,7 +23,7 @@ from .china_time import china_today
 from .checks import UNITS_FILE, check_cross_references, check_units, missing_unit
 from .content import ContentError, ContentSet, Document
 from .messages import EDITOR, readable_errors
-from .models import (FRONT_MATTER_MODELS, CalendarDay, CalendarOverride, Chronicle, ChronicleEntry, Kind,
+from .models import (Mailbox, Mailboxes, FRONT_MATTER_MODELS, CalendarDay, CalendarOverride, Chronicle, ChronicleEntry, Kind,
                      NormativeDocument, Survey, Unit)
 from .org import OrgTree
 from .placeholders import find_placeholders, is_unreplaced, unreplaced
@@ -39,6 +39,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Folder names taken by generated listing pages (regulations/level/…); not usable as file names.
 RESERVED_SLUGS = frozenset({"index", "level", "validity", "issuer", "year", "category", "rss"})
 CALENDAR_FILE = "calendar.yaml"  # optional working-day overrides, shipped to the functions in the registry
+MAILBOXES_FILE = "mailboxes.yaml"  # optional: the 领导信箱 units open
 
 
 @dataclass
@@ -97,7 +98,8 @@ def read_content(root: Path | str, today: dt.date | None = None) -> Reading:
     content = ContentSet(root=root, today=today, org=org, documents=documents,
                          chronicle=sorted(chronicle, key=lambda e: e.date, reverse=True),
                          surveys=surveys, survey_paths={k: v[0] for k, v in survey_lines.items()},
-                         pages=pages, calendar=_load_calendar(root, problems), drafts=drafts)
+                         pages=pages, calendar=_load_calendar(root, problems), drafts=drafts,
+                         mailboxes=_load_mailboxes(root, org, problems))
     problems.extend(check_cross_references(content, survey_lines))
     if problems:
         return Reading(content, _one_per_placeholder(problems))
@@ -231,6 +233,29 @@ def _load_calendar(root: Path, problems: list[Problem]) -> list[CalendarDay]:
         else:
             first_line[entry.date] = line
     return sorted(model.entries, key=lambda e: e.date)
+
+
+def _load_mailboxes(root: Path, org: OrgTree, problems: list[Problem]) -> dict[str, Mailbox]:
+    """content/mailboxes.yaml: each mailbox's unit must exist; ids are unique (they are addresses)."""
+    path = root / MAILBOXES_FILE
+    if not path.is_file():
+        return {}
+    data = _load_yaml_model(path, MAILBOXES_FILE, Mailboxes, problems)
+    if data is None:
+        return {}
+    model, lines = data
+    found: dict[str, Mailbox] = {}
+    for i, box in enumerate(model.mailboxes):
+        code = org.resolve(box.unit)
+        if code is None:
+            problems.append(Problem(MAILBOXES_FILE, lines.line_of(("mailboxes", i, "unit")), f"mailboxes.{i}.unit",
+                                    f"单位“{box.unit}”不在 org/units.yaml 中"))
+        elif box.id in found:
+            problems.append(Problem(MAILBOXES_FILE, lines.line_of(("mailboxes", i, "id")), f"mailboxes.{i}.id",
+                                    f"信箱编号“{box.id}”重复"))
+        else:
+            found[box.id] = box.model_copy(update={"unit": code})
+    return found
 
 
 def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> YamlDoc | None:

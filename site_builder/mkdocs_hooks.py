@@ -15,6 +15,7 @@ from .pages.document import decorate_document
 from .pages.feeds import news_feed
 from .pages.home import home_page, survey_pages
 from .pages.listings import listing_pages
+from .pages.mailboxes import mailbox_pages
 from .pages.public_forms import form_for_page, shell_name
 from .shells import rooted
 
@@ -48,7 +49,7 @@ def on_files(files: Files, config) -> Files:
     for file in list(files):
         if file.src_uri.endswith(_DATA_SUFFIXES) and not file.generated_by or file.src_uri in _content.drafts:
             files.remove(file)  # data files are not pages; drafts (draft: true) are not published
-    generated = [home_page(_content), *listing_pages(_content), *survey_pages(_content)]
+    generated = [home_page(_content), *listing_pages(_content), *survey_pages(_content), *mailbox_pages(_content)]
     for page in generated:
         if files.get_file_from_path(page.src_uri) is not None:
             raise PluginError(f"{page.src_uri} 由系统生成，请不要在 content/ 中手写同名文件")

@@ -269,6 +269,19 @@ class CalendarDay(Strict):
     note: NonEmpty  # why, e.g. the State Council notice it comes from
 
 
+class Mailbox(Strict):
+    """A 领导信箱 a unit opens for a named office (content/mailboxes.yaml)."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+    name: Title  # e.g. 省委书记信箱
+    unit: NonEmpty  # the unit whose staff handle what comes in (code, name or organ)
+    description: str = ""
+
+
+class Mailboxes(Strict):
+    mailboxes: list[Mailbox] = Field(default_factory=list)
+
+
 class CalendarOverride(Strict):
     """content/calendar.yaml (optional). Duplicate dates are reported by the loader, at their line."""
 

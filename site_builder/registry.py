@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .articles import article_ids
 from .loader import ContentSet
-from .models import CalendarDay, Kind, Survey, Unit
+from .models import CalendarDay, Kind, Mailbox, Survey, Unit
 
 REGISTRY_FILE = "registry.json"
 
@@ -35,6 +35,7 @@ class Registry(BaseModel):
     surveys: dict[str, Survey]
     consultations: dict[str, ConsultationWindow]
     calendar: list[CalendarDay] = Field(default_factory=list)  # content/calendar.yaml, sorted by date
+    mailboxes: dict[str, Mailbox] = Field(default_factory=dict)  # content/mailboxes.yaml, units as codes
 
     @classmethod
     def from_content(cls, content: ContentSet) -> Registry:
@@ -43,7 +44,7 @@ class Registry(BaseModel):
                                          closes=doc.meta.closes, url=doc.url, articles=article_ids(doc.body))
             for doc in content.of_kind(Kind.consultation)}
         return cls(built=content.today, units=list(content.org.units.values()), surveys=content.surveys,
-                   consultations=consultations, calendar=content.calendar)
+                   consultations=consultations, calendar=content.calendar, mailboxes=content.mailboxes)
 
     @classmethod
     def load(cls, build_dir: Path) -> Registry:

@@ -30,6 +30,8 @@ class PetitionKind(str, enum.Enum):
         return KIND_LABELS[self]
 
 
+# Kinds that may be published with the petitioner's consent (留言选登); 检举控告 and 申诉求决 never are.
+PUBLISHABLE_KINDS = frozenset({PetitionKind.suggestion, PetitionKind.inquiry})
 KIND_LABELS = {PetitionKind.suggestion: "建议意见", PetitionKind.accusation: "检举控告",
                PetitionKind.appeal: "申诉求决", PetitionKind.inquiry: "咨询"}
 
@@ -152,6 +154,17 @@ class Recovery(_Part):
     until: dt.datetime
 
 
+class Publication(_Part):
+    """留言选登: the message and its reply as published (personal details edited out by staff)."""
+
+    subject: str
+    text: str
+    reply: str
+    published_on: dt.date
+    unit: str                  # the unit whose reply is published
+    withdrawn_on: dt.date | None = None
+
+
 class Step(_Part):
     """One step of the case's history, as the petitioner may see it: what happened, where, when."""
 
@@ -175,6 +188,9 @@ class Case(_Part):
     contact: ContactDetails = Field(default_factory=ContactDetails)
     anonymous: bool = False
     notify: Literal["sms", "email"] | None = None  # the petitioner's opt-in for progress messages
+    mailbox: str | None = None        # 领导信箱: the office it was written to
+    publish_consent: bool = False     # may be published after the reply (never for 检举控告/申诉求决)
+    publication: Publication | None = None
     attachments: list[str] = Field(default_factory=list)
     attachment_names: dict[str, str] = Field(default_factory=dict)  # as the petitioner's files were named
     received: dt.datetime
@@ -218,6 +234,10 @@ class Case(_Part):
         """The petitioner's rating of the answer they have now (each answer is rated once at most)."""
         current = [r for r in self.ratings if r.answer == self.review_count]
         return current[-1].rating if current else None
+
+    @property
+    def published(self) -> bool:
+        return self.publication is not None and self.publication.withdrawn_on is None
 
     @property
     def review_count(self) -> int:

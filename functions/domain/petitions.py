@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from .identity import validate_id_number, validate_mobile
 from .text import Line, Text
-from .case import Case, ContactDetails, PetitionKind, Stage, Step
+from .case import PUBLISHABLE_KINDS, Case, ContactDetails, PetitionKind, Stage, Step
 from .time_limits import Limit, calendar_deadline, china_date
 
 MAX_ATTACHMENTS = 5
@@ -45,6 +45,9 @@ class PetitionIn(PublicInput):
         default_factory=list, max_length=MAX_ATTACHMENTS, description="先通过 /api/uploads 上传后得到的附件编号")
     notify: Literal["sms", "email"] | None = Field(
         None, description="办理进展通知：sms（发到所填手机号码）或 email（发到所填电子邮箱）；不填则不通知")
+    mailbox: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")] | None = Field(
+        None, description="写给领导信箱时，信箱的编号（见网站“领导信箱”栏目）")
+    publish_consent: StrictBool = Field(False, description="同意在答复后公开留言（不公开姓名和联系方式）；检举控告、申诉求决不公开")
     attachment_names: dict[AttachmentId, Line(200)] = Field(
         default_factory=dict, max_length=MAX_ATTACHMENTS, description="附件编号 → 信访人电脑上的文件名（供工作人员辨认）")
 
@@ -60,6 +63,8 @@ class PetitionIn(PublicInput):
             raise ValueError("附件重复")
         if set(self.attachment_names) - set(self.attachments):
             raise ValueError("附件名称对应的附件不在附件列表中")
+        if self.publish_consent and self.kind not in PUBLISHABLE_KINDS:
+            raise ValueError(f"{self.kind.label}不公开，不能选择同意公开")
         if self.notify == "sms" and not self.contact.mobile:
             raise ValueError("选择短信通知时请填写手机号码")
         if self.notify == "email" and not self.contact.email:
@@ -76,7 +81,8 @@ def initial_case(petition: PetitionIn, reference: str, query_code_hash: str, rec
         reference=reference, query_code_hash=query_code_hash, kind=petition.kind, stage=Stage.registered,
         unit=petition.unit, handling_unit=petition.unit, subject=petition.subject, body=petition.body,
         contact=contact, anonymous=not (contact.name or contact.mobile), attachments=list(petition.attachments),
-        attachment_names=dict(petition.attachment_names), notify=petition.notify, received=received,
+        attachment_names=dict(petition.attachment_names), notify=petition.notify, mailbox=petition.mailbox,
+        publish_consent=petition.publish_consent, received=received,
         deadlines={Limit.assign: calendar_deadline(day, Limit.assign),
                    Limit.accept_decision: calendar_deadline(day, Limit.accept_decision)},
         steps=[Step(action="registered", label="登记", stage=Stage.registered, unit=petition.unit, at=received)])

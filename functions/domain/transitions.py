@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .access import Role
-from .case import Case, Extension, PublicReply, Rating, RatingEntry, Return, ReviewAnswer, ReviewRequest, Stage, Step
+from .case import (PUBLISHABLE_KINDS, Case, Extension, Publication, PublicReply, Rating, RatingEntry, Return,
+                   ReviewAnswer, ReviewRequest, Stage, Step)
 from .errors import ConflictError, InvalidSubmission
 from .text import reject_control_characters
 from .time_limits import TIME_LIMITS, Limit, calendar_deadline
@@ -34,6 +35,8 @@ class ActionInput:
     days: int | None = None
     rating: Rating | None = None
     comment: str | None = None
+    subject: str | None = None   # 留言选登: the message as it will be published
+    body: str | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +225,38 @@ def _rate(case: Case, data: ActionInput, ctx: Context) -> None:
                                     answer=case.review_count, unit=case.handling_unit))
 
 
+# --- 留言选登 ---------------------------------------------------------------------------------
+
+def _may_publish(case: Case, ctx: Context) -> str | None:
+    if case.kind not in PUBLISHABLE_KINDS:
+        return f"{case.kind.label}不公开"
+    if not case.publish_consent:
+        return "信访人没有同意公开，不能选登"
+    if case.published:
+        return "已经公开"
+    if case.public_reply is None or case.public_reply.kind == "not_accepted":
+        return "答复后才能公开"
+    return None
+
+
+def _publish(case: Case, data: ActionInput, ctx: Context) -> None:
+    subject = _need_text(data.subject, "subject", "公开的标题", limit=100)
+    body = _need_text(data.body, "body", "公开的留言内容", limit=5000)
+    reply = _need_text(data.reply, "reply", "公开的答复内容", limit=5000)
+    case.publication = Publication(subject=subject, text=body, reply=reply, published_on=ctx.today,
+                                   unit=case.handling_unit)
+
+
+def _may_withdraw(case: Case, ctx: Context) -> str | None:
+    return None if case.published else "没有公开，无需撤回"
+
+
+def _withdraw(case: Case, data: ActionInput, ctx: Context) -> None:
+    _need_text(data.reason, "reason", "撤回理由")
+    assert case.publication is not None
+    case.publication = case.publication.model_copy(update={"withdrawn_on": ctx.today})
+
+
 S = Stage
 TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
     Transition("accept", "受理", frozenset({S.registered}), S.accepted, APPROVERS, _accept),
@@ -238,6 +273,10 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
     Transition("answer_review", "答复复查（复核）", frozenset({S.review, S.re_review}), S.replied, WORKERS,
                _answer_review, needs=("reply",), public=True),
     Transition("close", "办结", frozenset({S.replied}), S.closed, APPROVERS, _close),
+    Transition("publish", "公开选登", frozenset({S.replied, S.closed}), None, APPROVERS, _publish,
+               needs=("subject", "body", "reply"), public=True, guard=_may_publish),
+    Transition("withdraw", "撤回公开", frozenset({S.replied, S.closed, S.review, S.re_review}), None, APPROVERS,
+               _withdraw, needs=("reason",), guard=_may_withdraw),
     # The petitioner's own steps (query code instead of a login).
     Transition("rate", "满意度评价", frozenset({S.replied, S.closed}), None, PUBLIC, _rate,
                needs=("rating",), public=True, guard=_may_rate,

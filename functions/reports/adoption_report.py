@@ -23,8 +23,9 @@ from site_builder.articles import article_number
 from site_builder.chinatime import chinese_date
 from site_builder.registry import ConsultationWindow
 
+from functions.domain.redaction import MASK, mask_personal_data  # noqa: F401 - MASK is part of this module's word
+
 DECISION_LABELS = {"adopted": "采纳", "rejected": "不予采纳", None: "未处理"}
-MASK = "［已隐去］"
 
 # Every ASCII punctuation character becomes a numeric character reference. Markdown (with
 # attr_list, md_in_html, tables … and any extension added later) finds no syntax in the result and
@@ -32,20 +33,6 @@ MASK = "［已隐去］"
 # alone, so the source stays readable for the editor.
 _ENTITIES = {ord(ch): f"&#{ord(ch)};" for ch in string.punctuation}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_PERSONAL = [
-    re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # e-mail
-    re.compile(r"(?<![\dA-Za-z])\d{6}(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[\dXx](?![\dA-Za-z])"),  # 身份证号
-    re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)"),  # mobile
-    re.compile(r"(?<!\d)0\d{2,3}[- ]?\d{7,8}(?!\d)"),  # landline with area code
-]
-
-
-def mask_personal_data(text: str) -> str:
-    for pattern in _PERSONAL:
-        text = pattern.sub(MASK, text)
-    return text
-
-
 def inert_lines(text: str) -> list[str]:
     """The text's non-empty lines, each trimmed (leading blanks would make a code block) and escaped."""
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))

@@ -73,7 +73,7 @@ def _action_input(data: dict) -> ActionInput:
     if days and not (days.isascii() and days.isdigit() and len(days) <= 3):
         raise InvalidSubmission("延期天数应为 1 至 30 天", field="days")
     return ActionInput(reason=data.get("reason"), reply=data.get("reply"), target_unit=data.get("target_unit"),
-                       days=int(days) if days else None)
+                       days=int(days) if days else None, subject=data.get("subject"), body=data.get("body"))
 
 
 @router.post("/review/cases/<reference>/action", include_in_schema=False)

@@ -28,7 +28,7 @@ from ..domain.errors import DomainError, InvalidSubmission
 from ..domain.petitions import PetitionIn
 from ..domain.submissions import CommentIn, FeedbackIn, ReviewRequestIn, SurveyResponseIn
 from ..domain.surveys import numbers_from_form
-from ..formdata import derived_idempotency_key, flatten, parse_form
+from ..formdata import derived_idempotency_key, flatten, parse_form, read_pairs
 from ..guard import client_ip
 from ..http import cookie, is_https, message_of, status_of, validation_errors
 from ..services import petitions, receipts, recovery
@@ -111,7 +111,17 @@ def petition_form():
         token = receipts.seal(receipt.model_dump(mode="json"), ctx.secret_key, ctx.clock())
         return _see_other("/forms/receipt", _receipt_cookie(token))
 
-    return _submit("petition", lambda state: forms.petition_form(ctx.org, state), PetitionIn, submit)
+    def prepare(data: dict) -> dict:  # a ticked box posts "true"; the model takes a real boolean only
+        if "publish_consent" in data:
+            data = {**data, "publish_consent": data["publish_consent"] == "true"}
+        return data
+
+    shell, mailbox = "petition", None
+    box_id = dict(read_pairs(router.current_event.decoded_body or "")).get("mailbox")
+    if box_id and box_id in ctx.registry.mailboxes:
+        shell, mailbox = f"mailbox-{box_id}", ctx.registry.mailboxes[box_id]
+    return _submit(shell, lambda state: forms.petition_form(ctx.org, state, mailbox=mailbox), PetitionIn, submit,
+                   prepare=prepare)
 
 
 @router.get("/forms/receipt", include_in_schema=False)

@@ -26,6 +26,7 @@ from functions.store.protocol import AuditEvent, Record, VersionConflict
 
 from .accounts import Staff
 from .context import PortalContext
+from . import dialogue
 from .notifications import deliver, outbox_records
 from .scope import records_in_scope, require
 
@@ -66,6 +67,7 @@ class QueueRow:
     rating: str = ""
     review_reasons: str = ""
     attachments: str = ""
+    mailbox: str = ""  # the 领导信箱 it was written to, by name
 
 
 @dataclass(frozen=True)
@@ -134,8 +136,14 @@ def queue_rows(ctx: PortalContext, staff: Staff, view: str, unit: str | None, st
                              left=left_text(days_left(ctx, due, today)) if due else "", state=state,
                              received=case.received, rating=case.rating.label if case.rating else "",
                              review_reasons="；".join(r.reason for r in case.review_requests),
-                             attachments="、".join(case.attachment_names.get(a, a) for a in case.attachments)))
+                             attachments="、".join(case.attachment_names.get(a, a) for a in case.attachments),
+                             mailbox=_mailbox_name(ctx, case)))
     return rows
+
+
+def _mailbox_name(ctx: PortalContext, case: Case) -> str:
+    box = ctx.registry.mailboxes.get(case.mailbox) if case.mailbox else None
+    return box.name if box else ""
 
 
 def load(ctx: PortalContext, staff: Staff, reference: str) -> StoredCase:
@@ -167,6 +175,8 @@ class CaseDetail:
     lock: EditLock | None
     children: list[tuple[str, str]]
     timeline: list[AuditEvent]
+    mailbox: str = ""
+    draft: dialogue.Draft | None = None  # the redacted copy 公开选登 starts from, when it is offered
 
     @property
     def case(self) -> Case:
@@ -192,9 +202,10 @@ def case_detail(ctx: PortalContext, staff: Staff, reference: str, reveal: bool =
         stored=stored, handling=ctx.org[case.handling_unit].name, deadlines=deadlines,
         contact=[(label, contact[key]) for key, label in CONTACT_LABELS if contact.get(key)],
         revealed=reveal, can_reveal=allowed(staff.role, Permission.reveal_contact), can_act=can_act,
-        actions=available_actions(ctx, stored, staff), lock=holder(ctx, case),
+        actions=(actions := available_actions(ctx, stored, staff)), lock=holder(ctx, case),
         children=[(code, ctx.org[code].name) for code in ctx.org.subtree(staff.unit) if code != staff.unit],
-        timeline=ctx.store.audit_trail(COLLECTION, reference))
+        timeline=ctx.store.audit_trail(COLLECTION, reference), mailbox=_mailbox_name(ctx, case),
+        draft=dialogue.draft(case) if any(t.name == "publish" for t in actions) else None)
 
 
 def available_actions(ctx: PortalContext, stored: StoredCase, staff: Staff) -> list[transitions.Transition]:
@@ -232,7 +243,12 @@ def act(ctx: PortalContext, staff: Staff, reference: str, action: str, version: 
     after = {"stage": new.stage.value, "handling_unit": new.handling_unit}
     messages = outbox_records(notices_for(stored.case, new, action, ctx.unit_names, ctx.site_url),
                               new.reference, ctx.clock())
-    saved = _save(ctx, staff, stored, new, action, before, after, messages)
+    extra = messages
+    if action == "publish":  # 留言选登: the public copy is written with the step
+        extra = (*messages, dialogue.published_record(new, ctx.clock()))
+    if action == "withdraw":  # the public copy goes first: privacy before bookkeeping
+        dialogue.take_down(ctx, reference, staff.username)
+    saved = _save(ctx, staff, stored, new, action, before, after, extra)
     deliver(ctx, messages)  # after the commit; whatever fails here the outbox worker sends later
     return saved
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functions.blobs.protocol import BlobStore
 from functions.domain import codes, transitions
 from functions.domain.access import Role
-from functions.domain.case import COLLECTION, REVIEWING, Case, PublicStatus, Stage, public_status
+from functions.domain.case import COLLECTION, PUBLISHABLE_KINDS, REVIEWING, Case, PublicStatus, Stage, public_status
 from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError
 from functions.domain.petitions import PetitionIn, initial_case
 from functions.domain.time_limits import china_date
@@ -34,8 +34,22 @@ def _attachments(blobs: BlobStore | None, petition: PetitionIn) -> None:
     keep_attachments(blobs, petition.attachments)
 
 
+def _check_mailbox(ctx: PortalContext, petition: PetitionIn) -> None:
+    """A letter to a 领导信箱 goes the road of a 建议意见 (or 咨询) to the mailbox's own unit."""
+    if petition.mailbox is None:
+        return
+    box = ctx.registry.mailboxes.get(petition.mailbox)
+    if box is None:
+        raise InvalidSubmission("没有这个信箱", field="mailbox")
+    if petition.unit != box.unit:
+        raise InvalidSubmission(f"写给{box.name}的信由{ctx.unit_names[box.unit]}办理，请不要更改受理单位", field="unit")
+    if petition.kind not in PUBLISHABLE_KINDS:
+        raise InvalidSubmission(f"{box.name}接收建议意见和咨询；检举控告、申诉求决请通过“我要信访”提交", field="kind")
+
+
 def submit_petition(ctx: PortalContext, petition: PetitionIn, idem: IdempotentRequest | None = None) -> Receipt:
     ctx.require_unit(petition.unit)
+    _check_mailbox(ctx, petition)
     _attachments(ctx.blobs, petition)
 
     def make() -> tuple[Record, dict]:

@@ -26,6 +26,10 @@ def form_for_page(content: ContentSet, src_uri: str) -> str | None:
         from ..articles import article_ids
 
         return '<h2 id="comment">提出意见</h2>\n' + forms.comment_form(doc.slug, article_ids(doc.body))
+    if src_uri.startswith("mailboxes/") and src_uri != "mailboxes/index.md":
+        box = content.mailboxes.get(src_uri.removeprefix("mailboxes/").removesuffix(".md"))
+        if box is not None:
+            return '<h2 id="form">写信</h2>\n' + forms.petition_form(content.org, mailbox=box)
     if src_uri.startswith("surveys/") and src_uri.endswith(".md"):
         survey_id = src_uri.removeprefix("surveys/").removesuffix(".md")
         survey = content.surveys.get(survey_id)
@@ -43,4 +47,6 @@ def shell_name(content: ContentSet, src_uri: str) -> str | None:
         return f"consultation-{doc.slug}"
     if src_uri.startswith("surveys/") and src_uri != "surveys/index.md":
         return "survey-" + src_uri.removeprefix("surveys/").removesuffix(".md")
+    if src_uri.startswith("mailboxes/") and src_uri != "mailboxes/index.md":
+        return "mailbox-" + src_uri.removeprefix("mailboxes/").removesuffix(".md")
     return None

@@ -12,7 +12,7 @@ import itertools
 import pytest
 
 from functions.domain.access import Role
-from functions.domain.case import Case, PublicReply, Rating, ReviewAnswer, ReviewRequest, Stage
+from functions.domain.case import Case, PetitionKind, Publication, PublicReply, Rating, ReviewAnswer, ReviewRequest, Stage
 from functions.domain.petitions import PetitionIn, initial_case
 from functions.domain.errors import ConflictError, InvalidSubmission
 from functions.domain.time_limits import Limit
@@ -64,15 +64,20 @@ LEGAL = {
     ("close", S.replied, A),
     ("rate", S.replied, P), ("rate", S.closed, P),
     ("request_review", S.replied, P), ("request_re_review", S.replied, P),
+    ("publish", S.replied, A), ("publish", S.closed, A),
+    ("withdraw", S.replied, A), ("withdraw", S.closed, A), ("withdraw", S.review, A), ("withdraw", S.re_review, A),
 }
 LEADS_TO = {"accept": S.accepted, "not_accept": S.not_accepted, "assign": S.assigned, "return": S.returned,
             "start": S.in_progress, "extend": None, "reply": S.replied, "answer_review": S.replied,
-            "close": S.closed, "rate": None, "request_review": S.review, "request_re_review": S.re_review}
+            "close": S.closed, "rate": None, "request_review": S.review, "request_re_review": S.re_review,
+            "publish": None, "withdraw": None}
 GOOD_INPUT = {"not_accept": ActionInput(reason="不属于党组织职责范围。"), "assign": ActionInput(target_unit="130123"),
               "return": ActionInput(reason="该事项不属于本县职责。"), "extend": ActionInput(days=30, reason="情况复杂，需要调查取证。"),
               "reply": ActionInput(reply="经核查，情况属实，已责成整改。"), "answer_review": ActionInput(reply="复查认为原答复正确。"),
               "rate": ActionInput(rating=Rating.satisfied), "request_review": ActionInput(reason="整改没有落实到位。"),
-              "request_re_review": ActionInput(reason="复查没有回应我的问题。")}
+              "request_re_review": ActionInput(reason="复查没有回应我的问题。"),
+              "publish": ActionInput(subject="社区党费公开", body="建议每月公开党费使用情况。", reply="已督促社区公开。"),
+              "withdraw": ActionInput(reason="信访人要求撤回。")}
 
 
 def registered() -> Case:
@@ -90,6 +95,11 @@ def case_in(stage: Stage, action: str = "") -> Case:
         case.handling_unit, case.assigned_by = "130123", "130100"
     if stage in (S.replied, S.closed, S.review, S.re_review):
         case.public_reply = PublicReply(text="经核查，已整改。", date=D("2026-06-01"))
+    if action == "publish":
+        case.publish_consent = True
+    if action == "withdraw":
+        case.publication = Publication(subject="标题", text="内容", reply="答复", published_on=D("2026-05-20"),
+                                       unit="130100")
     if action == "request_re_review":
         case.review_requests = [ReviewRequest(level="review", reason="不满意", date=D("2026-05-01"),
                                               from_unit="130123", to_unit="130100")]
@@ -240,3 +250,18 @@ def test_a_rating_needs_a_reply_first():
 def test_an_unknown_action_is_refused():
     with pytest.raises(InvalidSubmission):
         apply(case_in(S.registered), "delete", A, ActionInput(), CTX)
+
+
+def test_a_message_is_published_only_with_consent_and_never_for_an_accusation_or_appeal():
+    replied = replied_by_county()
+    with pytest.raises(ConflictError, match="没有同意公开"):
+        apply(replied, "publish", A, GOOD_INPUT["publish"], context(unit="130123"))
+    consented = replied.model_copy(update={"publish_consent": True})
+    published = apply(consented, "publish", A, GOOD_INPUT["publish"], context(unit="130123"))
+    assert published.published and published.publication.unit == "130123"
+    for kind in (PetitionKind.accusation, PetitionKind.appeal):
+        with pytest.raises(ConflictError, match="不公开"):
+            apply(consented.model_copy(update={"kind": kind}), "publish", A, GOOD_INPUT["publish"],
+                  context(unit="130123"))
+    withdrawn = apply(published, "withdraw", A, GOOD_INPUT["withdraw"], context(unit="130123"))
+    assert not withdrawn.published and withdrawn.publication.withdrawn_on == TODAY

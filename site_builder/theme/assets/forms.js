@@ -24,7 +24,8 @@
       var path = el.name.split("."), node = data;
       for (var i = 0; i < path.length - 1; i++) node = node[path[i]] = node[path[i]] || {};
       var key = path[path.length - 1];
-      if (el.type === "checkbox") (node[key] = node[key] || []).push(value);
+      if (el.type === "checkbox" && el.hasAttribute("data-boolean")) node[key] = true;
+      else if (el.type === "checkbox") (node[key] = node[key] || []).push(value);
       else node[key] = value;
     });
     return data;

@@ -1,0 +1,97 @@
+"""Figures about how cases are handled, per unit and month: pure functions over `Case` objects, for
+the public 办理情况统计 and the leaders' pages. Dates are China dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from .case import Case, Rating
+from .time_limits import TIME_LIMITS, Limit
+
+GOOD = frozenset({Rating.satisfied, Rating.basically_satisfied})
+
+
+def first_reply_day(case: Case) -> dt.date | None:
+    """When the case was first answered (the 答复 step), China date."""
+    from .time_limits import china_date
+
+    return next((china_date(s.at) for s in case.steps if s.action == "reply"), None)
+
+
+def reply_deadline(case: Case) -> dt.date | None:
+    """The last day the reply was due: 60 days after acceptance, plus the extension if any."""
+    if case.accepted_on is None:
+        return None
+    days = TIME_LIMITS[Limit.handle].days + (case.extension.days if case.extension else 0)
+    return case.accepted_on + dt.timedelta(days=days)
+
+
+@dataclass
+class Figures:
+    """One row: a unit (with everything below it) in one period."""
+
+    received: int = 0
+    replied: int = 0
+    replied_in_time: int = 0
+    days_to_reply: list[int] = field(default_factory=list)
+    rated: int = 0
+    rated_good: int = 0
+    reviews: int = 0
+
+    def add(self, case: Case) -> None:
+        self.received += 1
+        replied = first_reply_day(case)
+        if replied is not None:
+            self.replied += 1
+            self.days_to_reply.append((replied - case.received_day()).days)
+            due = reply_deadline(case)
+            self.replied_in_time += due is not None and replied <= due
+        first = [r for r in case.ratings if r.answer == 0]
+        if first:
+            self.rated += 1
+            self.rated_good += first[-1].rating in GOOD
+        self.reviews += bool(case.review_requests)
+
+    @property
+    def in_time_rate(self) -> float | None:
+        return round(100 * self.replied_in_time / self.replied, 1) if self.replied else None
+
+    @property
+    def average_days(self) -> float | None:
+        return round(statistics.fmean(self.days_to_reply), 1) if self.days_to_reply else None
+
+    @property
+    def median_days(self) -> float | None:
+        return float(statistics.median(self.days_to_reply)) if self.days_to_reply else None
+
+    @property
+    def p90_days(self) -> float | None:
+        if not self.days_to_reply:
+            return None
+        ordered = sorted(self.days_to_reply)
+        return float(ordered[min(len(ordered) - 1, max(0, -(-9 * len(ordered) // 10) - 1))])
+
+    @property
+    def satisfaction(self) -> float | None:
+        return round(100 * self.rated_good / self.rated, 1) if self.rated else None
+
+    @property
+    def review_rate(self) -> float | None:
+        return round(100 * self.reviews / self.replied, 1) if self.replied else None
+
+
+def month_of(case: Case) -> str:
+    return case.received_day().strftime("%Y-%m")
+
+
+def by_group_and_month(cases: Iterable[Case], group_of: Callable[[Case], str | None]) -> dict[tuple[str, str], Figures]:
+    """(group, "YYYY-MM") → Figures; cases whose group is None are left out."""
+    table: dict[tuple[str, str], Figures] = {}
+    for case in cases:
+        group = group_of(case)
+        if group is not None:
+            table.setdefault((group, month_of(case)), Figures()).add(case)
+    return table
