@@ -27,7 +27,7 @@ from functions.store.protocol import AuditEvent, Record, VersionConflict
 from .accounts import Staff
 from .context import PortalContext
 from . import dialogue
-from .notifications import deliver, outbox_records
+from .notifications import deliver, outbox_records, with_audit
 from .scope import records_in_scope, require
 
 LOCK_FOR = dt.timedelta(minutes=15)
@@ -243,9 +243,9 @@ def act(ctx: PortalContext, staff: Staff, reference: str, action: str, version: 
     after = {"stage": new.stage.value, "handling_unit": new.handling_unit}
     messages = outbox_records(notices_for(stored.case, new, action, ctx.unit_names, ctx.site_url),
                               new.reference, ctx.clock())
-    extra = messages
+    extra = with_audit(messages)
     if action == "publish":  # 留言选登: the public copy is written with the step
-        extra = (*messages, dialogue.published_record(new, ctx.clock()))
+        extra += with_audit((dialogue.published_record(new, ctx.clock()),), staff.username, "submitted")
     if action == "withdraw":  # the public copy goes first: privacy before bookkeeping
         dialogue.take_down(ctx, reference, staff.username)
     saved = _save(ctx, staff, stored, new, action, before, after, extra)
@@ -295,7 +295,7 @@ def _for_change(ctx: PortalContext, staff: Staff, reference: str, version: int) 
 
 
 def _save(ctx: PortalContext, staff: Staff, stored: StoredCase, new: Case, action: str, before, after,
-          messages: tuple[Record, ...] = ()) -> StoredCase:
+          messages: tuple = ()) -> StoredCase:
     audit = AuditEvent(COLLECTION, new.reference, ctx.clock(), actor=staff.username, action=action,
                        unit=new.handling_unit, before=before, after=after)
     try:

@@ -50,6 +50,12 @@ def outbox_records(notices: list[Notice], reference: str | None, now: dt.datetim
         now, unit=PENDING, queue_sort=to_iso(now)) for n in notices)
 
 
+def with_audit(records: tuple[Record, ...], actor: str = "system", action: str = "queued") -> tuple:
+    """(record, its first audit event) pairs, as Store.update takes the records it inserts."""
+    return tuple((r, AuditEvent(r.collection, r.key, r.created_at, actor=actor, action=action, unit=r.unit
+                                if not r.unit or not r.unit.startswith("outbox:") else None)) for r in records)
+
+
 def masked_to(data: dict) -> str:
     return mask_email(data["to"]) if data["channel"] == "email" else mask(data["to"]) or ""
 

@@ -22,7 +22,7 @@ from functions.domain.notices import recovery_notice
 from functions.store.protocol import AuditEvent, Record, VersionConflict
 
 from .context import PortalContext
-from .notifications import deliver, outbox_records
+from .notifications import deliver, outbox_records, with_audit
 
 RECOVERY = "recovery"
 CODE_VALID = dt.timedelta(minutes=10)
@@ -65,7 +65,8 @@ def request_code(ctx: PortalContext, reference: str, mobile: str, client: str) -
     messages = outbox_records([recovery_notice(case, code)], reference, now)
     audit = AuditEvent(COLLECTION, reference, now, actor="public", action="recovery_code_sent", unit=record.unit)
     try:
-        ctx.store.update(_record(new, record), expected_version=record.version, audit=audit, new_records=messages)
+        ctx.store.update(_record(new, record), expected_version=record.version, audit=audit,
+                         new_records=with_audit(messages))
     except VersionConflict:
         return SENT  # the case just changed; asking again works
     deliver(ctx, messages)

@@ -182,10 +182,10 @@ class DynamoStore:
         return None if item is None else _record(item)
 
     def update(self, record: Record, *, expected_version: int, audit: AuditEvent,
-               new_records: tuple[Record, ...] = ()) -> Record:
+               new_records: tuple[tuple[Record, AuditEvent], ...] = ()) -> Record:
         check_audit(record, audit)
-        for extra in new_records:
-            check_collection(extra.collection)
+        for extra, extra_audit in new_records:
+            check_audit(extra, extra_audit)
         pk = _record_pk(record.collection, record.key)
         # Read first for created_at (an update never moves it, and a transaction returns nothing),
         # which also answers the common NotFound / VersionConflict without a write.
@@ -222,7 +222,9 @@ class DynamoStore:
                         "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
             self._put(_audit_item(audit, _audit_sk(new_version)), "attribute_not_exists(PK)"),
         ]
-        items += [self._put(_record_item(extra), "attribute_not_exists(PK)") for extra in new_records]
+        for extra, extra_audit in new_records:
+            items.append(self._put(_record_item(extra), "attribute_not_exists(PK)"))
+            items.append(self._put(_audit_item(extra_audit, _audit_sk(extra.version)), "attribute_not_exists(PK)"))
         for attempt in range(_ATTEMPTS):
             reasons = self._transact(items)
             if reasons is None:

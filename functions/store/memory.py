@@ -103,23 +103,24 @@ class MemoryStore:
             return None if found is None else self._copy(found)
 
     def update(self, record: Record, *, expected_version: int, audit: AuditEvent,
-               new_records: tuple[Record, ...] = ()) -> Record:
+               new_records: tuple[tuple[Record, AuditEvent], ...] = ()) -> Record:
         check_audit(record, audit)
-        for extra in new_records:
-            check_collection(extra.collection)
+        for extra, extra_audit in new_records:
+            check_audit(extra, extra_audit)
         with self._lock:
             stored = self._records.get((record.collection, record.key))
             if stored is None:
                 raise NotFound(f"{record.collection}/{record.key}")
             if stored.version != expected_version:
                 raise VersionConflict(stored.version)
-            if any((extra.collection, extra.key) in self._records for extra in new_records):
+            if any((extra.collection, extra.key) in self._records for extra, _ in new_records):
                 raise AlreadyExists(RECORD_WHAT)
             new = replace(self._copy(record), created_at=stored.created_at, version=expected_version + 1)
             self._records[(record.collection, record.key)] = new
             self._event(audit)
-            for extra in new_records:
+            for extra, extra_audit in new_records:
                 self._records[(extra.collection, extra.key)] = self._copy(extra)
+                self._event(extra_audit)
             return self._copy(new)
 
     def get_idempotency(self, key: str, now: dt.datetime) -> IdempotencyClaim | None:

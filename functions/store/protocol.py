@@ -120,11 +120,11 @@ class Store(Protocol):
     def get(self, collection: str, key: str) -> Record | None: ...
 
     def update(self, record: Record, *, expected_version: int, audit: AuditEvent,
-               new_records: tuple[Record, ...] = ()) -> Record:
+               new_records: tuple[tuple[Record, AuditEvent], ...] = ()) -> Record:
         """Replace data/unit/queue_sort if the stored version equals `expected_version`; the
         returned record has version + 1. Raises NotFound or VersionConflict; atomic with `audit`
-        and with inserting `new_records` (e.g. the outbox messages a change sends; they must not
-        exist yet, else AlreadyExists and nothing is written)."""
+        and with inserting `new_records`, each with its first audit event (e.g. the outbox messages
+        a change sends; they must not exist yet, else AlreadyExists and nothing is written)."""
 
     def get_idempotency(self, key: str, now: dt.datetime) -> IdempotencyClaim | None:
         """The unexpired claim for `key`, if any."""

@@ -249,11 +249,10 @@ class SqliteStore:
         return None if row is None else _record(row)
 
     def update(self, record: Record, *, expected_version: int, audit: AuditEvent,
-               new_records: tuple[Record, ...] = ()) -> Record:
+               new_records: tuple[tuple[Record, AuditEvent], ...] = ()) -> Record:
         check_audit(record, audit)
-        for extra in new_records:
-            check_collection(extra.collection)
-            to_iso(extra.created_at)
+        for extra, extra_audit in new_records:
+            check_audit(extra, extra_audit)
         new_version = expected_version + 1
         with self._write() as c:
             row = c.execute("SELECT version, created_at FROM records WHERE collection = ? AND key = ?",
@@ -267,13 +266,14 @@ class SqliteStore:
                       (dump_json(record.data), record.unit, record.queue_sort, queue_position(record),
                        new_version, record.collection, record.key))
             self._append_audit(c, audit, new_version)
-            for extra in new_records:
+            for extra, extra_audit in new_records:
                 if c.execute("SELECT 1 FROM records WHERE collection = ? AND key = ?",
                              (extra.collection, extra.key)).fetchone():
                     raise AlreadyExists(RECORD_WHAT)
                 c.execute(f"INSERT INTO records ({_RECORD_COLUMNS}, queue_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                           (extra.collection, extra.key, extra.unit, to_iso(extra.created_at), extra.version,
                            extra.queue_sort, dump_json(extra.data), queue_position(extra)))
+                self._append_audit(c, extra_audit, extra.version)
         # created_at belongs to the stored record; an update never moves it.
         return Record(record.collection, record.key, record.data, from_iso(row[1]), record.unit,
                       new_version, record.queue_sort)

@@ -496,18 +496,21 @@ def test_a_bad_audit_log_token_or_limit_is_refused(store):
 def test_records_inserted_with_an_update_commit_with_it_or_not_at_all(store):
     case = add(store, petition(queue_sort="2026-03-10"))
     message = Record("outbox", "m-1", {"to": "138****8000", "text": "已受理"}, T0, "outbox:pending", 1, "2026-03-01")
+    queued = AuditEvent("outbox", "m-1", T0, "system", "queued")
     changed = Record(case.collection, case.key, {"title": "已受理"}, T0, case.unit, 1, case.queue_sort)
     event = AuditEvent(case.collection, case.key, T0, "staff", "accept", case.unit)
-    store.update(changed, expected_version=1, audit=event, new_records=(message,))
+    store.update(changed, expected_version=1, audit=event, new_records=((message, queued),))
     assert store.get("outbox", "m-1").data == {"to": "138****8000", "text": "已受理"}
+    assert [e.action for e in store.audit_trail("outbox", "m-1")] == ["queued"]
     assert [r.key for r in store.queue("outbox", "outbox:pending")[0]] == ["m-1"]
 
     again = Record(case.collection, case.key, {"title": "第二次"}, T0, case.unit, 2, case.queue_sort)
     with pytest.raises(AlreadyExists):  # the message exists: the whole update is refused
-        store.update(again, expected_version=2, audit=event, new_records=(message,))
+        store.update(again, expected_version=2, audit=event, new_records=((message, queued),))
     assert store.get(case.collection, case.key).data == {"title": "已受理"}
     assert store.get(case.collection, case.key).version == 2
     with pytest.raises(VersionConflict):  # a stale update writes no message either
         store.update(again, expected_version=1, audit=event,
-                     new_records=(Record("outbox", "m-2", {}, T0, "outbox:pending", 1, "2026-03-01"),))
+                     new_records=((Record("outbox", "m-2", {}, T0, "outbox:pending", 1, "2026-03-01"),
+                                   AuditEvent("outbox", "m-2", T0, "system", "queued")),))
     assert store.get("outbox", "m-2") is None
