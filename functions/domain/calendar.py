@@ -31,6 +31,13 @@ _COUNTRY = "CN"
 _ONE_DAY = dt.timedelta(days=1)
 
 
+class HasCalendar(Protocol):
+    """The registry, as far as the calendar needs it (site_builder.registry.Registry)."""
+
+    @property
+    def calendar(self) -> Iterable[CalendarEntry]: ...
+
+
 class CalendarEntry(Protocol):
     """One override (site_builder.models.CalendarDay has this shape)."""
 
@@ -91,7 +98,7 @@ class WorkingCalendar:
                                          if working and day.weekday() >= 5)
 
     @classmethod
-    def from_registry(cls, registry) -> WorkingCalendar:
+    def from_registry(cls, registry: HasCalendar) -> WorkingCalendar:
         """The calendar the build shipped (`Registry.calendar`, from content/calendar.yaml)."""
         return cls(registry.calendar)
 

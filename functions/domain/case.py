@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Literal
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -213,10 +214,10 @@ class Case(_Part):
     # -- storage ------------------------------------------------------------------------------
 
     @classmethod
-    def from_data(cls, data: dict) -> Case:
+    def from_data(cls, data: dict[str, Any]) -> Case:
         return cls.model_validate(data)
 
-    def to_data(self) -> dict:
+    def to_data(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)
 
     # -- derived facts --------------------------------------------------------------------------
@@ -259,7 +260,7 @@ class Case(_Part):
     def received_day(self) -> dt.date:
         return china_date(self.received)
 
-    def record_fields(self) -> dict:
+    def record_fields(self) -> dict[str, Any]:
         """How a case is kept in the Store: owned by its handling unit, queued by its nearest deadline."""
         return {"collection": COLLECTION, "key": self.reference, "data": self.to_data(), "unit": self.handling_unit,
                 "queue_sort": self.queue_sort()}
@@ -309,7 +310,7 @@ class PublicStatus(BaseModel):
     review_request_until: dt.date | None = Field(None, description="可以请求复查（复核）的最后一天")
 
 
-def public_status(case: Case, unit_names: dict[str, str], actions: list[str] = ()) -> PublicStatus:
+def public_status(case: Case, unit_names: dict[str, str], actions: Sequence[str] = ()) -> PublicStatus:
     def name(code: str | None) -> str | None:
         return None if code is None else unit_names.get(code, code)
 

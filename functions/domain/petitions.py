@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from .identity import validate_id_number, validate_mobile
-from .text import Line, Text
+from .text import Words
 from .case import PUBLISHABLE_KINDS, Case, ContactDetails, PetitionKind, Stage, Step
 from .time_limits import Limit, calendar_deadline, china_date
 
@@ -24,22 +24,22 @@ class PublicInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
-    def __repr_args__(self):
+    def __repr_args__(self) -> list[tuple[str, str]]:
         return [(name, "…") for name in type(self).model_fields]
 
 
 class Contact(PublicInput):
-    name: Line(50) | None = None
+    name: Annotated[str, Words(50, one_line=True)] | None = None
     mobile: Annotated[str, AfterValidator(validate_mobile)] | None = None
-    email: Annotated[Line(100), Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    email: Annotated[str, Words(100, one_line=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
     id_number: Annotated[str, AfterValidator(validate_id_number)] | None = None
 
 
 class PetitionIn(PublicInput):
     kind: PetitionKind
     unit: Annotated[str, Field(pattern=r"^\d{6}(\d{3})?$", description="受理单位的行政区划代码")]
-    subject: Line(100)
-    body: Text(5000, min_chars=10)
+    subject: Annotated[str, Words(100, one_line=True)]
+    body: Annotated[str, Words(5000, min_chars=10)]
     contact: Contact = Field(default_factory=Contact)
     attachments: list[AttachmentId] = Field(
         default_factory=list, max_length=MAX_ATTACHMENTS, description="先通过 /api/uploads 上传后得到的附件编号")
@@ -48,11 +48,11 @@ class PetitionIn(PublicInput):
     mailbox: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")] | None = Field(
         None, description="写给领导信箱时，信箱的编号（见网站“领导信箱”栏目）")
     publish_consent: StrictBool = Field(False, description="同意在答复后公开留言（不公开姓名和联系方式）；检举控告、申诉求决不公开")
-    attachment_names: dict[AttachmentId, Line(200)] = Field(
+    attachment_names: dict[AttachmentId, Annotated[str, Words(200, one_line=True)]] = Field(
         default_factory=dict, max_length=MAX_ATTACHMENTS, description="附件编号 → 信访人电脑上的文件名（供工作人员辨认）")
 
     @model_validator(mode="after")
-    def _named_unless_accusation(self):
+    def _named_unless_accusation(self) -> PetitionIn:
         # 检举控告 may be anonymous; every other kind needs someone to answer to.
         if self.kind is not PetitionKind.accusation:
             missing = [label for label, value in (("姓名", self.contact.name), ("手机号码", self.contact.mobile))

@@ -9,21 +9,21 @@ from pydantic import Field, StrictInt, StrictStr
 
 from .case import Rating
 from .petitions import Contact, PublicInput
-from .text import Line, Text
+from .text import Words
 
 QueryCode = Annotated[str, Field(min_length=12, max_length=20, description="提交时取得的查询码")]
 
 
 class FeedbackIn(PublicInput):
     page: Annotated[str, Field(max_length=300, pattern=r"^/[^\s]*$", description="反馈所针对的本站页面路径")] | None = None
-    body: Text(2000, min_chars=2)
+    body: Annotated[str, Words(2000, min_chars=2)]
     contact: Contact = Field(default_factory=Contact)
 
 
 class CommentIn(PublicInput):
     article: Annotated[str, Field(pattern=r"^第[零一二三四五六七八九十百千]+条$")] | None = None
-    body: Text(3000, min_chars=2)
-    name: Line(50) | None = None
+    body: Annotated[str, Words(3000, min_chars=2)]
+    name: Annotated[str, Words(50, one_line=True)] | None = None
     contact: Contact = Field(default_factory=Contact)
 
 
@@ -39,9 +39,9 @@ class SurveyResponseIn(PublicInput):
 class RatingIn(PublicInput):
     query_code: QueryCode
     rating: Rating
-    comment: Text(500) | None = None
+    comment: Annotated[str, Words(500)] | None = None
 
 
 class ReviewRequestIn(PublicInput):
     query_code: QueryCode
-    reason: Text(2000, min_chars=5)
+    reason: Annotated[str, Words(2000, min_chars=5)]

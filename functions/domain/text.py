@@ -1,14 +1,19 @@
 """Text the public sends: limits in characters (not bytes), no control characters.
 
 Text is stored exactly as sent (HTML is not stripped or rewritten); it is escaped wherever shown.
+A field is typed `Annotated[str, Words(max_chars, ...)]`: one metadata object carries the rules, so
+the annotation stays a real type for type checkers and the JSON schema keeps its length limits.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import core_schema
 
 _ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 
@@ -26,18 +31,28 @@ def reject_blank(value: str) -> str:
     return value
 
 
-def Text(max_chars: int, min_chars: int = 1):  # noqa: N802 - reads like a type
-    """A str of `min_chars`..`max_chars` characters without control characters (newlines allowed)."""
-    return Annotated[str, StringConstraints(min_length=min_chars, max_length=max_chars),
-                     AfterValidator(reject_control_characters), AfterValidator(reject_blank)]
+def single_line(value: str) -> str:
+    if any(ch in value for ch in "\r\n\t"):
+        raise ValueError("不能包含换行")
+    return value
 
 
-def Line(max_chars: int, min_chars: int = 1):  # noqa: N802
-    """One line: like Text but without newlines or tabs."""
+@dataclass(frozen=True)
+class Words:
+    """`min_chars`..`max_chars` characters, no control characters, not blank; `one_line` also refuses
+    newlines and tabs."""
 
-    def single_line(value: str) -> str:
-        if any(ch in value for ch in "\r\n\t"):
-            raise ValueError("不能包含换行")
-        return value
+    max_chars: int
+    min_chars: int = 1
+    one_line: bool = False
+    pattern: str | None = None
 
-    return Annotated[Text(max_chars, min_chars), AfterValidator(single_line)]
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        schema: core_schema.CoreSchema = core_schema.str_schema(min_length=self.min_chars, max_length=self.max_chars,
+                                                                pattern=self.pattern)
+        checks: list[Callable[[str], str]] = [reject_control_characters, reject_blank]
+        if self.one_line:
+            checks.append(single_line)
+        for check in checks:
+            schema = core_schema.no_info_after_validator_function(check, schema)
+        return schema

@@ -3,23 +3,24 @@ may refer to it (exists, within the size limit, and its bytes match its declared
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 import datetime as dt
 import uuid
-from typing import Literal
 
 from pydantic import BaseModel, Field, StrictInt
 
 from functions.blobs.protocol import ALLOWED_TYPES, ATTACHMENTS, EXTENSIONS, INCOMING, MAX_BYTES, BlobStore, sniff_ok
 from functions.domain.errors import InvalidSubmission
 from functions.domain.petitions import PublicInput
-from functions.domain.text import Line
+from functions.domain.text import Words
 
 UPLOAD_TTL = dt.timedelta(minutes=15)
 _TYPE_BY_EXTENSION = {ext: ctype for ctype, ext in EXTENSIONS.items()}
 
 
 class UploadIn(PublicInput):
-    filename: Line(200)
+    filename: Annotated[str, Words(200, one_line=True)]
     content_type: Literal["application/pdf", "image/jpeg", "image/png"]
     size: StrictInt = Field(ge=1, le=MAX_BYTES, description="文件大小（字节），最大 10 MB")
 
