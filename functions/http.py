@@ -54,12 +54,13 @@ MESSAGES: dict[type[Exception], str] = {
 
 # How fields are named to the person who filled in the form.
 FIELD_LABELS = {
-    "kind": "类别", "unit": "单位", "subject": "标题", "body": "内容", "attachments": "附件",
+    "kind": "类别", "unit": "受理单位", "subject": "标题", "body": "内容", "attachments": "附件",
+    "notify": "办理进展通知", "publish_consent": "同意公开", "mailbox": "信箱",
     "contact": "联系方式", "contact.name": "姓名", "contact.mobile": "手机号码", "contact.email": "电子邮箱",
     "contact.id_number": "居民身份证号", "page": "页面", "article": "条文", "name": "姓名",
     "answers": "答案", "respondent_token": "答卷人标识", "query_code": "查询码", "X-Query-Code": "查询码",
     "rating": "评价", "reason": "理由", "filename": "文件名", "content_type": "文件类型", "size": "文件大小",
-    "Idempotency-Key": "Idempotency-Key", "_form": "提交内容",
+    "Idempotency-Key": "提交标识", "_form": "提交内容",
 }
 _LOCATIONS = ("body", "query", "path", "header", "cookie")
 

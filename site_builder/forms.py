@@ -39,6 +39,7 @@ class FormState:
     message: str | None = None
     idempotency_key: str = ""
     notice: str | None = None  # not an error: what the person should do next (status role, polite)
+    labels: Mapping[str, str] = field(default_factory=dict)  # field name → label, for the error summary
 
 
 def _unit_options(org: OrgTree) -> list[tuple[str, str]]:
@@ -60,6 +61,9 @@ def _render(template: str, state: FormState | None, **context) -> str:
 def petition_form(org: OrgTree, state: FormState | None = None, mailbox=None) -> str:
     """The petition form; for a 领导信箱 (`mailbox`), only 建议意见 and 咨询 to the mailbox's unit."""
     kinds = PETITION_KINDS if mailbox is None else tuple(k for k in PETITION_KINDS if k[0] in ("suggestion", "inquiry"))
+    if mailbox is not None:  # the mailbox's unit is the only choice: chosen already
+        state = state or FormState()
+        state = FormState(**{**state.__dict__, "values": {"unit": mailbox.unit, **state.values}})
     units = _unit_options(org) if mailbox is None else [(c, n) for c, n in _unit_options(org) if c == mailbox.unit]
     return _render("petition_form.html", state, kinds=kinds, units=units, mailbox=mailbox)
 

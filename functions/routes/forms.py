@@ -30,7 +30,7 @@ from ..domain.submissions import CommentIn, FeedbackIn, ReviewRequestIn, SurveyR
 from ..domain.surveys import numbers_from_form
 from ..formdata import derived_idempotency_key, flatten, parse_form, read_pairs
 from ..guard import client_ip
-from ..http import cookie, is_https, message_of, status_of, validation_errors
+from ..http import FIELD_LABELS, cookie, is_https, message_of, status_of, validation_errors
 from ..services import petitions, receipts, recovery
 from ..services import submissions as service
 from ..services.idempotency import IdempotentRequest
@@ -77,7 +77,7 @@ def _submit(shell: str, render_form: Callable[[forms.FormState], str], model: ty
         errors = {exc.field: exc.message} if exc.field else {}
         message = message_of(exc)
     form_html = render_form(forms.FormState(values=values, errors=errors, message=message,
-                                            idempotency_key=control["idempotency_key"]))
+                                            idempotency_key=control["idempotency_key"], labels=FIELD_LABELS))
     return _html(status.value, forms.replace_form(shells.load(_build_dir(), shell), form_html))
 
 
