@@ -983,7 +983,7 @@ def run_all(args: argparse.Namespace, build_dir: Path) -> dict:
             for i in range(1, args.repeat + 1):
                 runs.append(http_run(build_dir, args.count, args.clients, args.warmup, args.max_seconds,
                                      args.client, rate_limits=""))
-                print(f"  [HTTP, no-rate-limit: PORTAL_RATE_LIMITS=\"\" in the server's environment]")
+                print("  [HTTP, no-rate-limit: PORTAL_RATE_LIMITS=\"\" in the server's environment]")
                 print_http(i, runs[-1])
         for variant in ("no-rate-limit", "hits-sync-normal", "all-sync-normal"):
             r = inproc_run(build_dir, "sqlite", args.inproc_count, variant)

@@ -17,13 +17,12 @@ import secrets
 import threading
 from pathlib import Path
 
-from site_builder.registry import Registry
-
 from functions import keys
 from functions.blobs.protocol import BlobStore
 from functions.notify.protocol import Notifier
 from functions.services.context import PortalContext
 from functions.store.protocol import Store
+from site_builder.registry import Registry
 
 _lock = threading.Lock()
 _context: PortalContext | None = None

@@ -7,8 +7,8 @@ parsing, and so that limits apply the same to the JSON API and the HTML forms.
 from __future__ import annotations
 
 import base64
-import json
 import datetime as dt
+import json
 import os
 from dataclasses import dataclass
 

@@ -19,13 +19,12 @@ from http import HTTPStatus
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-
 from pydantic import BaseModel, Field
 
 from functions.domain import errors as domain
 from functions.store.protocol import VersionConflict
-from site_builder.messages import readable_errors
 from search_index.errors import InvalidSearch, SearchUnavailable
+from site_builder.messages import readable_errors
 
 # Error class → status, most specific first (the first class an error is an instance of wins).
 STATUS: dict[type[Exception], HTTPStatus] = {

@@ -8,11 +8,10 @@ import sys
 import time
 from pathlib import Path
 
+from site_builder import scaffold as templates
 from site_builder.build_context import today_from_env
 from site_builder.content import ContentSet
 from site_builder.links import check_content
-
-from site_builder import scaffold as templates
 
 from . import package, publish, staff_cli
 

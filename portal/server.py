@@ -22,8 +22,8 @@ from site_builder.chinatime import CHINA
 def create_app(build_dir: Path, background: bool = False) -> Starlette:
     """The app. With `background`, a worker thread also sends the notification outbox (what a
     schedule does on AWS); tests leave it off and drive delivery themselves."""
-    from functions.handlers import search as search_handler
     from functions.handlers import review as review_handler
+    from functions.handlers import search as search_handler
     from functions.handlers import submissions as submissions_handler
     from functions.local.asgi import LambdaShim
     from functions.routes.search import INDEX_ENV

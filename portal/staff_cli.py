@@ -86,8 +86,8 @@ def _reset(args) -> int:
 
 
 def _list(args) -> int:
-    from site_builder.registry import Registry
     from site_builder.org import OrgTree
+    from site_builder.registry import Registry
 
     org = OrgTree(Registry.load(Path(os.environ.get("PORTAL_BUILD_DIR", "build"))).units)
     store = _store()
@@ -95,7 +95,8 @@ def _list(args) -> int:
     for code in units:
         for record in store.queue(_accounts().STAFF, code, limit=500)[0]:
             staff = _accounts().get_staff(store, record.key)
-            print(f"{staff.username}\t{staff.name}\t{org[code].name}\t{staff.role.label}\t{'已停用' if staff.disabled else '正常'}")
+            state = "已停用" if staff.disabled else "正常"
+            print(f"{staff.username}\t{staff.name}\t{org[code].name}\t{staff.role.label}\t{state}")
     return 0
 
 
@@ -126,8 +127,8 @@ def _notify(args) -> int:
 
 def _report(args) -> int:
     from functions.reports.adoption_report import adoption_report
-    from site_builder.chinatime import china_date
     from functions.services.submissions import COMMENT
+    from site_builder.chinatime import china_date
     from site_builder.registry import Registry
 
     registry = Registry.load(args.build)

@@ -10,8 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from site_builder.models import (KIND_LABELS, NORMATIVE_DOCUMENT_LEVELS, PARTY_REGULATION_LEVELS,
-                                 Kind, Validity)
+from site_builder.models import KIND_LABELS, NORMATIVE_DOCUMENT_LEVELS, PARTY_REGULATION_LEVELS, Kind, Validity
 
 from .errors import InvalidSearch
 

@@ -11,8 +11,8 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from . import mkdocs_hooks
-from .loader import ContentSet
 from .atomic import swap_in
+from .loader import ContentSet
 from .registry import REGISTRY_FILE, Registry
 from .shells import GENERIC_SHELL, generic_shell
 

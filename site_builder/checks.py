@@ -14,8 +14,7 @@ from collections.abc import Iterator
 
 from .articles import article_problems
 from .content import ContentSet, Document
-from .models import (KIND_LABELS, UNIT_LEVEL_LABELS, Kind, NormativeDocument, Survey, Unit, UnitLevel,
-                     normalize_doc_number)
+from .models import KIND_LABELS, UNIT_LEVEL_LABELS, Kind, NormativeDocument, Survey, Unit, UnitLevel, normalize_doc_number
 from .sources import Problem, YamlDoc
 
 UNITS_FILE = "org/units.yaml"

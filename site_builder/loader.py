@@ -19,12 +19,23 @@ from typing import Annotated
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .china_time import china_today
 from .checks import UNITS_FILE, check_cross_references, check_units, missing_unit
+from .china_time import china_today
 from .content import ContentError, ContentSet, Document
 from .messages import EDITOR, readable_errors
-from .models import (Mailbox, Mailboxes, FRONT_MATTER_MODELS, CalendarDay, CalendarOverride, Chronicle, ChronicleEntry, Kind,
-                     NormativeDocument, Survey, Unit)
+from .models import (
+    FRONT_MATTER_MODELS,
+    CalendarDay,
+    CalendarOverride,
+    Chronicle,
+    ChronicleEntry,
+    Kind,
+    Mailbox,
+    Mailboxes,
+    NormativeDocument,
+    Survey,
+    Unit,
+)
 from .org import OrgTree
 from .placeholders import find_placeholders, is_unreplaced, unreplaced
 from .sources import FrontMatterError, Problem, YamlDoc, YamlError, parse_yaml, split_front_matter

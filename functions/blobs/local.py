@@ -83,7 +83,8 @@ class LocalBlobStore:
 
     def open_download(self, key: str, expires: str, signature: str, now: dt.datetime) -> bytes:
         """The object's bytes if the link is genuine and unexpired; PolicyError otherwise."""
-        if not (expires.isascii() and expires.isdigit()) or not hmac.compare_digest(self._sign(f"GET|{key}|{expires}"), signature):
+        genuine = hmac.compare_digest(self._sign(f"GET|{key}|{expires}"), signature)
+        if not (expires.isascii() and expires.isdigit()) or not genuine:
             raise PolicyError("链接无效")
         if now.timestamp() > int(expires):
             raise PolicyError("链接已过期，请回到案件页面重新打开附件")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Literal, Protocol
 
 import holidays
@@ -73,7 +73,7 @@ class _PackageYear:
     make_up: frozenset[dt.date]    # weekend days that are workdays (调休上班); empty in estimated years
 
 
-@lru_cache(maxsize=None)
+@cache
 def _package_year(year: int) -> _PackageYear:
     china = holidays.country_holidays(_COUNTRY, years=year)
     # weekend_workdays holds the year's make-up days plus those the package files under a neighbouring

@@ -12,7 +12,7 @@ _CHECK = "10X98765432"
 
 
 def id_check_character(first17: str) -> str:
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS)) % 11]
+    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
 def validate_mobile(value: str) -> str:

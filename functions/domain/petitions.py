@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
+from .case import PUBLISHABLE_KINDS, Case, ContactDetails, PetitionKind, Stage, Step
 from .identity import validate_id_number, validate_mobile
 from .text import Words
-from .case import PUBLISHABLE_KINDS, Case, ContactDetails, PetitionKind, Stage, Step
 from .time_limits import Limit, calendar_deadline, china_date
 
 MAX_ATTACHMENTS = 5
@@ -47,7 +47,8 @@ class PetitionIn(PublicInput):
         None, description="办理进展通知：sms（发到所填手机号码）或 email（发到所填电子邮箱）；不填则不通知")
     mailbox: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")] | None = Field(
         None, description="写给领导信箱时，信箱的编号（见网站“领导信箱”栏目）")
-    publish_consent: StrictBool = Field(False, description="同意在答复后公开留言（不公开姓名和联系方式）；检举控告、申诉求决不公开")
+    publish_consent: StrictBool = Field(
+        False, description="同意在答复后公开留言（不公开姓名和联系方式）；检举控告、申诉求决不公开")
     attachment_names: dict[AttachmentId, Annotated[str, Words(200, one_line=True)]] = Field(
         default_factory=dict, max_length=MAX_ATTACHMENTS, description="附件编号 → 信访人电脑上的文件名（供工作人员辨认）")
 

@@ -13,8 +13,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .access import Role
-from .case import (PUBLISHABLE_KINDS, Case, Extension, Publication, PublicReply, Rating, RatingEntry, Return,
-                   ReviewAnswer, ReviewRequest, Stage, Step)
+from .case import (
+    PUBLISHABLE_KINDS,
+    Case,
+    Extension,
+    Publication,
+    PublicReply,
+    Rating,
+    RatingEntry,
+    Return,
+    ReviewAnswer,
+    ReviewRequest,
+    Stage,
+    Step,
+)
 from .errors import ConflictError, InvalidSubmission
 from .text import reject_control_characters
 from .time_limits import TIME_LIMITS, Limit, calendar_deadline

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 import datetime as dt
+import json
 import threading
 import time
 import uuid

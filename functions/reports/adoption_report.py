@@ -19,11 +19,10 @@ from collections.abc import Iterable
 
 import yaml
 
+from functions.domain.redaction import MASK, mask_personal_data  # noqa: F401 - MASK is part of this module's word
 from site_builder.articles import article_number
 from site_builder.chinatime import chinese_date
 from site_builder.registry import ConsultationWindow
-
-from functions.domain.redaction import MASK, mask_personal_data  # noqa: F401 - MASK is part of this module's word
 
 DECISION_LABELS = {"adopted": "采纳", "rejected": "不予采纳", None: "未处理"}
 

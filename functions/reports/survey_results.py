@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
-from site_builder.models import Question, QuestionType, Survey
-
 from functions.domain.surveys import RESPONSES
+from site_builder.models import Question, QuestionType, Survey
 
 # Unit codes are 6 or 9 digits (site_builder.models.Unit); question ids start with a letter, so a
 # `{unit}|` prefix can never be mistaken for an unprefixed counter, whatever an option text holds.

@@ -23,9 +23,11 @@ from ..http import documented
 
 router = Router()
 
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="每次填写表单生成一个，重复提交时返回第一次的结果")]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key",
+                                              description="每次填写表单生成一个，重复提交时返回第一次的结果")]
 Reference = Annotated[str, Path(max_length=20, description="受理编号，例如 XF261127-7K3QM")]
-RECEIPT_NOTE = "请立即抄写或截图保存受理编号和查询码。查询码只显示这一次；如果选择了短信通知，丢失后可凭受理编号和手机号码重新获取。"
+RECEIPT_NOTE = ("请立即抄写或截图保存受理编号和查询码。查询码只显示这一次；"
+                "如果选择了短信通知，丢失后可凭受理编号和手机号码重新获取。")
 
 
 class ReceiptOut(petitions.Receipt):

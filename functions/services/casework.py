@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from site_builder.chinatime import china_clock
-
 from functions.blobs.protocol import ATTACHMENTS
 from functions.domain import transitions
 from functions.domain.access import Permission, Role, allowed
@@ -23,10 +21,11 @@ from functions.domain.notices import notices_for
 from functions.domain.text import reject_control_characters
 from functions.domain.time_limits import TIME_LIMITS
 from functions.store.protocol import AuditEvent, Record, VersionConflict
+from site_builder.chinatime import china_clock
 
+from . import dialogue
 from .accounts import Staff
 from .context import PortalContext
-from . import dialogue
 from .notifications import deliver, outbox_records, with_audit
 from .scope import records_in_scope, require
 

@@ -11,9 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from site_builder.org import OrgTree
-from site_builder.registry import Registry
-
 from functions.blobs.protocol import BlobStore
 from functions.domain import transitions
 from functions.domain.calendar import WorkingCalendar
@@ -21,6 +18,8 @@ from functions.domain.errors import InvalidSubmission
 from functions.domain.time_limits import china_date
 from functions.notify.protocol import Notifier
 from functions.store.protocol import Store
+from site_builder.org import OrgTree
+from site_builder.registry import Registry
 
 
 def utc_now() -> dt.datetime:

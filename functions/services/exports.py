@@ -6,10 +6,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from site_builder.chinatime import china_minute
-
 from functions.domain.access import Permission
 from functions.store.protocol import AuditEvent
+from site_builder.chinatime import china_minute
 
 from .accounts import Staff
 from .casework import queue_rows

@@ -176,7 +176,7 @@ def daily_digest(ctx: PortalContext) -> int:
     即将超期 or 已超期 (references, stages and deadlines only: no petitioner's data in a mailbox).
     Safe to run twice a day: the day's message for a person has a fixed key, so it is queued once."""
     from functions.domain.access import Role
-    from functions.domain.case import COLLECTION, Case, OPEN
+    from functions.domain.case import COLLECTION, OPEN, Case
 
     from . import accounts
     from .casework import days_left, deadline_state, left_text

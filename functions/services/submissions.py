@@ -7,13 +7,12 @@ import datetime as dt
 import hashlib
 import uuid
 
-from site_builder.models import Survey
-
 from functions.domain import codes
 from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError, RateLimited
 from functions.domain.submissions import CommentIn, FeedbackIn, SurveyResponseIn
 from functions.domain.surveys import counter_deltas, counter_scope, validate_answers
 from functions.store.protocol import CounterIncrement, Record, UniqueClaim
+from site_builder.models import Survey
 
 from .context import PortalContext
 from .idempotency import IdempotentRequest, insert_once

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from site_builder.models import Survey
-
 from functions.domain.access import Permission
 from functions.domain.errors import NotFoundError
 from functions.domain.surveys import RESPONSES, counter_scope
 from functions.reports.survey_results import SurveyResults, bar_chart_svg, results, units_with_responses
+from site_builder.models import Survey
 
 from .accounts import Staff
 from .context import PortalContext

@@ -3,10 +3,9 @@ may refer to it (exists, within the size limit, and its bytes match its declared
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
-
 import datetime as dt
 import uuid
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StrictInt
 

@@ -7,10 +7,18 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from ..loader import ContentSet, Document
-from ..models import (KIND_LABELS, NORMATIVE_DOCUMENT_LEVELS, PARTY_REGULATION_LEVELS, UNIT_LEVEL_LABELS,
-                      VALIDITY_LABELS, Kind, Validity)
+from ..models import (
+    KIND_LABELS,
+    NORMATIVE_DOCUMENT_LEVELS,
+    PARTY_REGULATION_LEVELS,
+    UNIT_LEVEL_LABELS,
+    VALIDITY_LABELS,
+    Kind,
+    Validity,
+)
 from .common import Page, cn_date, document_item, esc, link, md_text, paginate
 from .news import news_pages
+
 
 def listing_pages(content: ContentSet) -> Iterator[Page]:
     yield from _regulation_pages(content)

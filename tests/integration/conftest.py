@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 import socket
 import threading
 import time
+from collections.abc import Callable
 
 import httpx
 import pytest

@@ -13,7 +13,7 @@ import uuid
 
 import httpx
 
-from functions.domain.access import STAFF_ROLES, Role
+from functions.domain.access import STAFF_ROLES
 from functions.services import accounts
 
 PLACES = {"own": "130100", "parent": "130000", "child": "130123", "sibling": "130600", "unrelated": "130602"}

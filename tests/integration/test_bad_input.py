@@ -29,7 +29,7 @@ def with_field(path: str, value) -> dict:
 
 CASES = {
     "malformed JSON": (b'{"kind": "suggestion",', "application/json", 422, "不是有效的 JSON"),
-    "wrong content type": ('{"kind": "suggestion"}'.encode(), "text/plain", 415, "JSON"),
+    "wrong content type": (b'{"kind": "suggestion"}', "text/plain", 415, "JSON"),
     "form post to the JSON API": (b"kind=suggestion", "application/x-www-form-urlencoded", 415, "JSON"),
     "oversize body": (b'{"body": "' + b"x" * 70_000 + b'"}', "application/json", 413, "过大"),
     "invalid UTF-8": (b'{"subject": "\xff\xfe"}', "application/json", 400, "UTF-8"),

@@ -13,7 +13,6 @@ import secrets
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 

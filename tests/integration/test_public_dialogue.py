@@ -4,7 +4,6 @@ default, publish and withdraw audited, the public pages showing no personal data
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from urllib.parse import urlencode
 
@@ -168,7 +167,7 @@ def test_the_handling_figures_per_unit_count_what_happened(province):
     city = browser("city_approver")
     for ref in refs[:2]:
         act(city, ctx, ref, "reply", reply="已研究采纳。")
-    for receipt, rating in zip(receipts[:2], ("satisfied", "dissatisfied")):
+    for receipt, rating in zip(receipts[:2], ("satisfied", "dissatisfied"), strict=True):
         assert public.post(f"/api/petitions/{receipt['reference']}/rating",
                            json={"query_code": receipt["query_code"], "rating": rating},
                            headers={"Idempotency-Key": rating * 3}).status_code == 200

@@ -180,7 +180,8 @@ def test_survey_answers_are_counted_and_one_respondent_answers_once(api):
     assert "role=群众" not in counts
 
 
-@pytest.mark.parametrize("answers, field", [({"role": "群众"}, "score"), ({"role": "群众", "score": 3, "reason": "不该答"}, "reason"),
+@pytest.mark.parametrize("answers, field", [({"role": "群众"}, "score"),
+                                            ({"role": "群众", "score": 3, "reason": "不该答"}, "reason"),
                                             ({"role": "群众", "score": 9}, "score")])
 def test_survey_answers_breaking_the_rules_are_refused_and_not_counted(api, answers, field):
     client, ctx, _ = api

@@ -192,7 +192,8 @@ def test_survey_results_show_counts_percentages_and_a_chart_while_it_runs(office
     app, ctx, clock, browser = office
     public = Browser(app)
     for i, role in enumerate(("党员", "党员", "群众")):
-        public.post("/api/surveys/manyidu/responses", json={"respondent_token": public.get("/api/surveys/manyidu/token").json()["token"], "unit": "130100",
+        token = public.get("/api/surveys/manyidu/token").json()["token"]
+        public.post("/api/surveys/manyidu/responses", json={"respondent_token": token, "unit": "130100",
                                                             "answers": {"role": role, "score": 4}},
                     headers={"Idempotency-Key": f"s{i:020d}"})
     accounts.add_staff(ctx.store, "province_viewer", "省审计员", "130000", Role.auditor, PASSWORD, "test", ctx.clock())

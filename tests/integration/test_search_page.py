@@ -6,7 +6,6 @@ import re
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
-
 from test_search_api import build, site  # noqa: F401  (shared module fixtures: one build, one server)
 
 

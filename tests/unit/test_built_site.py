@@ -124,7 +124,7 @@ def test_the_registry_gives_functions_units_surveys_and_consultation_windows(bui
     assert {u["code"] for u in registry["units"]} >= {"130000", "130123"}
     assert registry["surveys"]["manyidu"]["unit"] == "130000"  # resolved from the name 河北省
     window = registry["consultations"]["jiandu-banfa"]
-    assert (window["opens"], window["closes"], window["articles"]) == ("2026-05-01", "2026-06-30", ["第一条", "第二条"])
+    assert (window["opens"], window["closes"], window["articles"]) == ("2026-05-01", "2026-06-30", ["第一条", "第二条", "第三条"])
 
 
 def test_an_open_survey_page_carries_its_form_with_rules_and_conditions(built_fixture):

@@ -13,8 +13,8 @@ import pytest
 
 from functions.domain.access import Role
 from functions.domain.case import Case, PetitionKind, Publication, PublicReply, Rating, ReviewAnswer, ReviewRequest, Stage
-from functions.domain.petitions import PetitionIn, initial_case
 from functions.domain.errors import ConflictError, InvalidSubmission
+from functions.domain.petitions import PetitionIn, initial_case
 from functions.domain.time_limits import Limit
 from functions.domain.transitions import TRANSITIONS, ActionInput, Context, apply, available
 
@@ -72,8 +72,10 @@ LEADS_TO = {"accept": S.accepted, "not_accept": S.not_accepted, "assign": S.assi
             "close": S.closed, "rate": None, "request_review": S.review, "request_re_review": S.re_review,
             "publish": None, "withdraw": None}
 GOOD_INPUT = {"not_accept": ActionInput(reason="不属于党组织职责范围。"), "assign": ActionInput(target_unit="130123"),
-              "return": ActionInput(reason="该事项不属于本县职责。"), "extend": ActionInput(days=30, reason="情况复杂，需要调查取证。"),
-              "reply": ActionInput(reply="经核查，情况属实，已责成整改。"), "answer_review": ActionInput(reply="复查认为原答复正确。"),
+              "return": ActionInput(reason="该事项不属于本县职责。"),
+              "extend": ActionInput(days=30, reason="情况复杂，需要调查取证。"),
+              "reply": ActionInput(reply="经核查，情况属实，已责成整改。"),
+              "answer_review": ActionInput(reply="复查认为原答复正确。"),
               "rate": ActionInput(rating=Rating.satisfied), "request_review": ActionInput(reason="整改没有落实到位。"),
               "request_re_review": ActionInput(reason="复查没有回应我的问题。"),
               "publish": ActionInput(subject="社区党费公开", body="建议每月公开党费使用情况。", reply="已督促社区公开。"),

@@ -9,10 +9,17 @@ import uuid
 import pytest
 from pydantic import ValidationError
 
-from functions.domain.codes import (ALPHABET, QUERY_CODE_LENGTH, hash_query_code, new_query_code, new_reference,
-                                    normalize_reference, query_code_matches)
-from functions.domain.identity import mask, validate_id_number
 from functions.domain.case import public_status
+from functions.domain.codes import (
+    ALPHABET,
+    QUERY_CODE_LENGTH,
+    hash_query_code,
+    new_query_code,
+    new_reference,
+    normalize_reference,
+    query_code_matches,
+)
+from functions.domain.identity import mask, validate_id_number
 from functions.domain.petitions import PetitionIn, initial_case
 
 BODY = "我村党支部换届选举程序不规范，请予核查处理。"
