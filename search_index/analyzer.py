@@ -1,14 +1,13 @@
 """The Chinese analyzer: rjieba segmentation with the portal's user dictionary (plus the names of
 the organisation network, see `org_words`), the same at index time and at query time.
 
-Text is NFKC-normalised first (full-width digits and letters are the ordinary ones). A text is indexed as two token strings (words separated by spaces), which both engines store as
-they are:
-- `words`: the coarse words in order, lowercased;
-- `parts`: every other dictionary word found in the text (rjieba full mode over each run of Han
-  characters), also across word boundaries: 个人信息 inside 个人信息保护, 党务公开 in 党务公开栏
-  (cut 党务|公开栏). A query word matches `words` or `parts`.
-Phrases are looked for in the text itself (`literal`), not in these.
-HMM new-word discovery is off: it makes cuts depend on context, so a phrase typed in the search
+Text is NFKC-normalised first (full-width digits and letters are the ordinary ones). A text is
+indexed as two token strings (words separated by spaces), which both engines store as they are:
+- `words`: the coarse words, lowercased;
+- `parts`: every other dictionary word in the text (rjieba full mode), inside a word or across
+  two: 个人信息 inside 个人信息保护, 党务公开 in 党务公开栏 (cut 党务|公开栏).
+A query word matches `words` or `parts`; phrases are looked for in the text itself (`literal`).
+HMM new-word discovery is off: it makes cuts depend on context, so a word typed in the search
 box could be cut differently from the same text inside a document.
 """
 
@@ -17,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 from pathlib import Path
 
 USERDICT = Path(__file__).with_name("userdict.txt")
@@ -61,33 +60,12 @@ class Analyzer:
 
     def analyse(self, text: str) -> Analysed:
         text = unicodedata.normalize("NFKC", text)  # full-width letters and digits as typed
-        tokens: list[str] = []
-        spans: set[tuple[int, int]] = set()
-        runs: list[list] = []  # [start, end, han]: runs of Han-only words with nothing between
-        for word, start, end in self._jieba.tokenize(text, "default", False):
-            if not word.isalnum():
-                continue
-            tokens.append(word.lower())
-            spans.add((start, end))
-            han = _HAN.fullmatch(word) is not None
-            if han and runs and runs[-1][2] and runs[-1][1] == start:
-                runs[-1][1] = end
-            elif han or len(word) > 2:
-                runs.append([start, end, han])
-        parts = [p for start, end, _ in runs for p in self._parts(text, start, end, spans)]
-        return Analysed(" ".join(tokens), " ".join(parts))
-
-    def _parts(self, text: str, start: int, end: int, spans: set[tuple[int, int]]) -> list[str]:
-        """Dictionary words in text[start:end] that are not a coarse word at the same place."""
-        run = text[start:end]
-        pieces = self._jieba.cut_all(run)
-        # Full mode lists pieces by where they start, each start led by its single character;
-        # counting those gives each piece's offset. Anything else (never seen) falls back.
-        single = [len(p) == 1 for p in pieces]
-        if sum(single) != len(run):
-            return [p.lower() for p in pieces if len(p) > 1 and p.isalnum() and p != run]
-        return [p.lower() for p, at, one in zip(pieces, accumulate(single), single)
-                if not one and p.isalnum() and (start + at - 1, start + at - 1 + len(p)) not in spans]
+        words = self.words(text)
+        # Full mode lists every dictionary word at every place; the coarse words are among them,
+        # once per place, so what is left after taking them away is what lies inside or across.
+        parts = Counter(p for p in self._jieba.cut_all(text) if len(p) > 1 and _HAN.fullmatch(p))
+        parts -= Counter(w for w in words if len(w) > 1 and _HAN.fullmatch(w))
+        return Analysed(" ".join(words), " ".join(parts.elements()))
 
 
 @lru_cache(maxsize=4)

@@ -9,6 +9,7 @@ index folder at build time (`PORTAL_SEARCH_ENGINE`, see indexer.py); `open_engin
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Protocol
 
@@ -171,17 +172,22 @@ class Engine:
 
 
 def open_engine(folder: Path | str) -> SearchEngine:
-    """The engine recorded in `folder` at build time, read-only."""
+    """The engine recorded in `folder` at build time, read-only. An index that is missing or
+    cannot be read (half copied, an SQLite without FTS5) is SearchUnavailable, a 503."""
     folder = Path(folder)
     try:
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise SearchUnavailable(f"检索索引不存在或不完整：{folder}") from exc
     name = meta.get("engine", "whoosh")
-    if name == "fts5":
-        from .fts5_backend import Fts5Backend
+    try:
+        if name == "fts5":
+            from .fts5_backend import Fts5Backend
 
-        return Engine(name, Fts5Backend(folder), folder, meta)
-    from .whoosh_backend import WhooshBackend
+            return Engine(name, Fts5Backend(folder), folder, meta)
+        from .whoosh_backend import WhooshBackend
 
-    return Engine(name, WhooshBackend(folder), folder, meta)
+        return Engine(name, WhooshBackend(folder), folder, meta)
+    except Exception as exc:  # noqa: BLE001 - whatever the engine raised, the reader gets a 503
+        logging.getLogger(__name__).exception("search index at %s cannot be opened", folder)
+        raise SearchUnavailable(f"检索索引无法打开：{folder}") from exc

@@ -4,9 +4,9 @@ character, so FTS5 sees exactly the portal's words and counts them per column (`
 fts5vocab table); scoring (BM25F), intersecting words, phrases and ordering are ranking.py's,
 shared with Whoosh, so both backends give the same answers in the same order.
 
-Tables: `doc` (filter columns, the 文号 key, the IndexRecord as JSON, the text as phrases are
-looked for in it; id = FTS rowid), `text` (FTS5: title, body, title_parts, body_parts) and
-`vocabulary` (fts5vocab over `text`). Opened read-only and `immutable`, so SQLite takes no locks
+Tables: `doc` (filter columns, the 文号 key, the IndexRecord and the text as phrases are looked
+for in it, both compressed; word counts per field; id = FTS rowid), `text` (FTS5, contentless:
+title, body, title_parts, body_parts), `vocabulary` and `instances` (fts5vocab over `text`). Opened read-only and `immutable`, so SQLite takes no locks
 (the Lambda's file system is read-only anyway).
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .ranking import WEIGHTS
 from .analyzer import lengths
-from .records import IndexRecord, literal_text
+from .records import IndexRecord, packed_literal, unpack_literal
 
 DB_FILE = "search.sqlite"
 COLUMNS = ("path", "type", "issuer", "level", "validity", "unit", "date", "effective")
@@ -27,9 +27,9 @@ _SCHEMA = f"""
 CREATE TABLE doc(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
                  issuer TEXT NOT NULL, level TEXT NOT NULL, validity TEXT NOT NULL, unit TEXT NOT NULL,
                  date INTEGER NOT NULL, effective INTEGER NOT NULL, doc_number TEXT NOT NULL,
-                 record TEXT NOT NULL, text TEXT NOT NULL, {", ".join(f"{f}_length INTEGER NOT NULL" for f in WEIGHTS)});
+                 record BLOB NOT NULL, text BLOB NOT NULL, {", ".join(f"{f}_length INTEGER NOT NULL" for f in WEIGHTS)});
 CREATE INDEX doc_number ON doc(doc_number);
-CREATE VIRTUAL TABLE text USING fts5({", ".join(WEIGHTS)}, tokenize='ascii');
+CREATE VIRTUAL TABLE text USING fts5({", ".join(WEIGHTS)}, tokenize='ascii', content='');
 CREATE VIRTUAL TABLE vocabulary USING fts5vocab(text, 'row');
 CREATE VIRTUAL TABLE instances USING fts5vocab(text, 'instance');
 """
@@ -41,7 +41,7 @@ def _insert(db: sqlite3.Connection, items: Iterable[Item], first_id: int) -> Non
     for number, (rec, title, text) in enumerate(items, first_id):
         db.execute("INSERT INTO doc VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                    (number, rec.path, rec.type, rec.issuer, rec.level, rec.validity, rec.unit, rec.date,
-                    rec.effective, rec.doc_number_key, rec.to_json(), literal_text(rec),
+                    rec.effective, rec.doc_number_key, rec.pack(), packed_literal(rec),
                     *lengths(title, text).values()))
         db.execute("INSERT INTO text(rowid, title, body, title_parts, body_parts) VALUES (?,?,?,?,?)",
                    (number, title.words, text.words, title.parts, text.parts))
@@ -59,16 +59,20 @@ def create(folder: Path, items: list[Item]) -> None:
         db.close()
 
 
-def update(folder: Path, items: list[Item], removed: Iterable[str]) -> None:
-    """Delete `removed` and the old versions of `items`, insert `items` under new rowids."""
+def update(folder: Path, items: list[Item], removed: Iterable[str], analyse) -> None:
+    """Delete `removed` and the old versions of `items`, insert `items` under new rowids. The
+    table keeps no copy of its text (contentless), so a deletion hands FTS5 the same token
+    strings it indexed: the stored record analysed again (`analyse`, the same dictionary)."""
     db = sqlite3.connect(folder / DB_FILE)
     try:
         with db:
             for path in [*removed, *(rec.path for rec, _, _ in items)]:
-                row = db.execute("SELECT id FROM doc WHERE path = ?", (path,)).fetchone()
+                row = db.execute("SELECT id, record FROM doc WHERE path = ?", (path,)).fetchone()
                 if row:
-                    db.execute("DELETE FROM text WHERE rowid = ?", row)
-                    db.execute("DELETE FROM doc WHERE id = ?", row)
+                    _, title, text = analyse(IndexRecord.unpack(row[1]))
+                    db.execute(f"INSERT INTO text(text, rowid, {', '.join(WEIGHTS)}) VALUES ('delete', ?, ?, ?, ?, ?)",
+                               (row[0], title.words, text.words, title.parts, text.parts))
+                    db.execute("DELETE FROM doc WHERE id = ?", (row[0],))
             (last,) = db.execute("SELECT coalesce(max(id), 0) FROM doc").fetchone()
             _insert(db, items, last + 1)
     finally:
@@ -107,7 +111,7 @@ class Fts5Backend:
             rows = self._db.execute("SELECT id, text FROM doc").fetchall()
         out = [""] * (max((r[0] for r in rows), default=0) + 1)
         for number, text in rows:
-            out[number] = text
+            out[number] = unpack_literal(text)
         return out
 
     def vocabulary(self) -> list[str]:
@@ -127,4 +131,4 @@ class Fts5Backend:
     def record(self, doc: int) -> IndexRecord:
         with self._lock:
             (raw,) = self._db.execute("SELECT record FROM doc WHERE id = ?", (doc,)).fetchone()
-        return IndexRecord.from_json(raw)
+        return IndexRecord.unpack(raw)

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from site_builder.atomic import swap_in
@@ -23,7 +24,7 @@ from site_builder.loader import ContentSet
 
 from .analyzer import Analyzer, analyzer, org_words
 from .engine import ENGINES, META_FILE, PAGE_FILE
-from .records import IndexRecord, records
+from .records import IndexRecord, fingerprints, record
 
 ENGINE_ENV = "PORTAL_SEARCH_ENGINE"
 DEFAULT_ENGINE = "fts5"  # measured: docs/performance.md, "Search"
@@ -86,26 +87,27 @@ def write_index(content: ContentSet, staging: Path, previous: Path | None | obje
     shutil.rmtree(staging, ignore_errors=True)
     words = org_words(content.org.units.values())
     tool = analyzer(words)
-    found = records(content)
-    fingerprints = {rec.path: rec.fingerprint() for rec in found}
+    prints = fingerprints(content)
     old = _manifest(previous, name, tool) if previous else None
     backend = _backend(name)
-    if old is None or not _worth_updating(name, old, fingerprints):
+    analyse = partial(_analysed, tool)
+    if old is None or not _worth_updating(name, old, prints):
         staging.mkdir(parents=True)
-        backend.create(staging, [_analysed(tool, rec) for rec in found])
-        done = IndexUpdate(name, True, len(found), 0, 0, len(found))
+        backend.create(staging, [analyse(record(content, content.documents[p])) for p in prints])
+        done = IndexUpdate(name, True, len(prints), 0, 0, len(prints))
+        deleted = 0
     else:
-        shutil.copytree(previous, staging)
-        changed = [rec for rec in found if old["documents"].get(rec.path) != fingerprints[rec.path]]
-        removed = sorted(set(old["documents"]) - set(fingerprints))
-        backend.update(staging, [_analysed(tool, rec) for rec in changed], removed)
-        added = sum(rec.path not in old["documents"] for rec in changed)
+        _copy(previous, staging)
+        changed = [path for path, mark in prints.items() if old["documents"].get(path) != mark]
+        removed = sorted(set(old["documents"]) - set(prints))
+        backend.update(staging, [analyse(record(content, content.documents[p])) for p in changed], removed, analyse)
+        added = sum(path not in old["documents"] for path in changed)
         deleted = old.get("deleted", 0) + len(changed) - added + len(removed)
-        done = IndexUpdate(name, False, added, len(changed) - added, len(removed), len(found))
+        done = IndexUpdate(name, False, added, len(changed) - added, len(removed), len(prints))
     _write_json(staging / MANIFEST_FILE, {"format": FORMAT, "engine": name, "analyzer": tool.fingerprint,
-                                          "deleted": 0 if done.fresh else deleted, "documents": fingerprints})
+                                          "deleted": deleted, "documents": prints})
     units = {code: {"name": u.name, "organ": u.organ, "parent": u.parent} for code, u in content.org.units.items()}
-    _write_json(staging / META_FILE, {"format": FORMAT, "engine": name, "documents": len(found),
+    _write_json(staging / META_FILE, {"format": FORMAT, "engine": name, "documents": len(prints),
                                       "today": content.today.isoformat(), "units": units, "words": list(words)})
     return done
 
@@ -131,6 +133,19 @@ def _backend(name: str):
 
 def _analysed(tool: Analyzer, rec: IndexRecord):
     return rec, tool.analyse(rec.title), tool.analyse(rec.text)
+
+
+def _copy(previous: Path, staging: Path) -> None:
+    """The previous index, to be updated: files the engines never change in place are linked."""
+    staging.mkdir(parents=True)
+    for path in previous.iterdir():
+        try:
+            if path.suffix in (".seg", ".toc"):  # Whoosh writes new segment files, never old ones
+                os.link(path, staging / path.name)
+                continue
+        except OSError:
+            pass
+        shutil.copy2(path, staging / path.name)
 
 
 def _manifest(previous: Path, name: str, tool: Analyzer) -> dict | None:

@@ -40,7 +40,8 @@ class Postings(Protocol):
         """Words in each text field of every document, by document number."""
 
     def texts(self) -> list[str]:
-        """Every document's `records.literal_text`, by document number ("" for none)."""
+        """Every document's title and text as phrases are looked for in them (records.py), by
+        document number ("" for none)."""
 
     def vocabulary(self) -> list[str]:
         """Every word the index holds, in any text field."""

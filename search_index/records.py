@@ -1,13 +1,15 @@
 """What the index knows about one document, the same for every engine: the filter and sort
 columns, the display fields of a hit, and the plain text for snippets. Made from the validated
-ContentSet (no second parser); its fingerprint tells an incremental build what changed."""
+ContentSet (no second parser). `fingerprint` tells an incremental build what changed; records
+and texts are stored zlib-compressed (the body is most of an index's size)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+import zlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from site_builder.models import NormativeDocument, Regulation
@@ -38,25 +40,36 @@ class IndexRecord:
     doc_number_key: str = ""
     summary: str = ""
 
-    def fingerprint(self) -> str:
-        raw = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True).encode()
-        return hashlib.sha256(raw).hexdigest()[:24]
-
     @property
     def year(self) -> str:
         return str(self.date // 10000)
 
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+    def pack(self) -> bytes:
+        return zlib.compress(json.dumps(vars(self), ensure_ascii=False, separators=(",", ":")).encode())
 
     @classmethod
-    def from_json(cls, raw: str) -> IndexRecord:
-        return cls(**json.loads(raw))
+    def unpack(cls, raw: bytes) -> IndexRecord:
+        return cls(**json.loads(zlib.decompress(raw)))
 
 
-def literal_text(rec: IndexRecord) -> str:
+def packed_literal(rec: IndexRecord) -> bytes:
     """Title and text as a phrase is looked for in them (analyzer.literal), one line each."""
-    return literal(rec.title) + "\n" + literal(rec.text)
+    return zlib.compress((literal(rec.title) + "\n" + literal(rec.text)).encode())
+
+
+def unpack_literal(raw: bytes | None) -> str:
+    return zlib.decompress(raw).decode() if raw else ""
+
+
+def fingerprint(content: ContentSet, doc: Document) -> str:
+    """Changes whenever the document's IndexRecord would: its sources and what is derived for it
+    (unit, 时效性). Cheaper than making the record (no Markdown stripping)."""
+    digest = hashlib.sha256(doc.meta.model_dump_json().encode())
+    derived = (doc.path, doc.kind.value, doc.unit or "", bool(doc.unit and doc.unit in content.org),
+               doc.validity.value if doc.validity else "")
+    digest.update(repr(derived).encode())
+    digest.update(doc.body.encode())
+    return digest.hexdigest()[:24]
 
 
 def _yyyymmdd(day) -> int:
@@ -81,9 +94,9 @@ def record(content: ContentSet, doc: Document) -> IndexRecord:
     return IndexRecord(**fields)
 
 
-def records(content: ContentSet) -> list[IndexRecord]:
-    """Every searchable document, in path order (the tie-break order of every ranking)."""
-    return [record(content, doc) for _, doc in sorted(content.documents.items())]
+def fingerprints(content: ContentSet) -> dict[str, str]:
+    """Every searchable document's fingerprint, by content path, in path order."""
+    return {path: fingerprint(content, doc) for path, doc in sorted(content.documents.items())}
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)

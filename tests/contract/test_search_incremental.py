@@ -127,3 +127,14 @@ def test_an_updated_index_scores_every_word_of_every_document_as_a_fresh_one(eng
     build_index(after, tmp_path / "fresh", engine=engine_name, incremental=False)
     updated, fresh = scores_by_path(tmp_path / "updated"), scores_by_path(tmp_path / "fresh")
     assert len(fresh) > 100 and updated == fresh
+
+
+@pytest.mark.parametrize("damage", ["search.sqlite", "portal-search.json"])
+def test_a_damaged_index_is_unavailable_rather_than_an_error(tmp_path, damage):
+    from search_index.errors import SearchUnavailable
+
+    content = load_content(write_fixture_content(tmp_path / "content"), BEFORE)
+    build_index(content, tmp_path / "index", engine="fts5")
+    (tmp_path / "index" / damage).write_bytes(b"\x00" * 100)
+    with pytest.raises(SearchUnavailable):
+        open_engine(tmp_path / "index")
