@@ -43,10 +43,7 @@ class SearchEngine(Protocol):
 
 class Backend(Postings, Protocol):
     def rows(self):
-        """(number, path, type, issuer, level, validity, unit, date, effective) of every document."""
-
-    def doc_numbers(self, key: str, complete: bool) -> set[int]:
-        """Documents whose 文号 key is `key` (complete) or starts with it."""
+        """(number, *table.ROW) of every live document."""
 
     def record(self, doc: int) -> IndexRecord:
         """The stored record of one document, for its hit."""
@@ -105,12 +102,12 @@ class Engine:
     def _text_matches(self, query: TextQuery) -> set[int]:
         found = self._matcher.match(query.clauses) if query.clauses else set()
         if query.doc_number:
-            found = found | self._backend.doc_numbers(*query.doc_number)
+            found = found | self.table.with_doc_number(*query.doc_number)
         return found & self.table.everything
 
     def _ranked(self, query: TextQuery, matched, base, want: int) -> list[int]:
         """Documents with the 文号 typed come first (newest first), then the rest by score."""
-        numbered = self._backend.doc_numbers(*query.doc_number) & matched if query.doc_number else set()
+        numbered = self.table.with_doc_number(*query.doc_number) & matched if query.doc_number else set()
         first = self.table.newest(numbered, want)
         rest = matched - numbered if numbered else matched
         return first + self._matcher.top(query, rest, want - len(first))

@@ -4,7 +4,7 @@ character, so FTS5 sees exactly the portal's words and counts them per column (`
 fts5vocab table); scoring (BM25F), intersecting words, phrases and ordering are ranking.py's,
 shared with Whoosh, so both backends give the same answers in the same order.
 
-Tables: `doc` (filter columns, the 文号 key, the IndexRecord and the text as phrases are looked
+Tables: `doc` (the DocTable's columns, with the 文号 key; the IndexRecord and the text as phrases are looked
 for in it, both compressed; word counts per field; id = FTS rowid), `text` (FTS5, contentless:
 title, body, title_parts, body_parts), `vocabulary` and `instances` (fts5vocab over `text`). Opened read-only and `immutable`, so SQLite takes no locks
 (the Lambda's file system is read-only anyway).
@@ -20,15 +20,15 @@ from pathlib import Path
 from .ranking import WEIGHTS
 from .analyzer import lengths
 from .records import IndexRecord, packed_literal, unpack_literal
+from .table import ROW
 
 DB_FILE = "search.sqlite"
-COLUMNS = ("path", "type", "issuer", "level", "validity", "unit", "date", "effective")
+COLUMNS = ROW
 _SCHEMA = f"""
 CREATE TABLE doc(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
                  issuer TEXT NOT NULL, level TEXT NOT NULL, validity TEXT NOT NULL, unit TEXT NOT NULL,
                  date INTEGER NOT NULL, effective INTEGER NOT NULL, doc_number TEXT NOT NULL,
                  record BLOB NOT NULL, text BLOB NOT NULL, {", ".join(f"{f}_length INTEGER NOT NULL" for f in WEIGHTS)});
-CREATE INDEX doc_number ON doc(doc_number);
 CREATE VIRTUAL TABLE text USING fts5({", ".join(WEIGHTS)}, tokenize='ascii', content='');
 CREATE VIRTUAL TABLE vocabulary USING fts5vocab(text, 'row');
 CREATE VIRTUAL TABLE instances USING fts5vocab(text, 'instance');
@@ -117,16 +117,6 @@ class Fts5Backend:
     def vocabulary(self) -> list[str]:
         with self._lock:
             return [term for (term,) in self._db.execute("SELECT term FROM vocabulary")]
-
-    def doc_numbers(self, key: str, complete: bool) -> set[int]:
-        with self._lock:
-            if complete:
-                rows = self._db.execute("SELECT id FROM doc WHERE doc_number = ?", (key,))
-            else:  # every key that starts with `key`: organ and year
-                upper = key[:-1] + chr(ord(key[-1]) + 1)
-                rows = self._db.execute("SELECT id FROM doc WHERE doc_number >= ? AND doc_number < ?",
-                                        (key, upper))
-            return {rowid for (rowid,) in rows}
 
     def record(self, doc: int) -> IndexRecord:
         with self._lock:

@@ -9,12 +9,13 @@ an engine only answers which documents match the words and how they rank.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 
 from .records import FACETS
 
-ROW = ("path", "type", "issuer", "level", "validity", "unit", "date", "effective")
+ROW = ("path", "type", "issuer", "level", "validity", "unit", "date", "effective", "doc_number")
 
 
 def intersect(sets: Iterable) -> set[int] | frozenset[int]:
@@ -34,33 +35,62 @@ class DocTable:
     def __init__(self, rows: Iterable[tuple], parents: dict[str, str | None]):
         rows = list(rows)
         size = max((row[0] for row in rows), default=-1) + 1
-        self.columns = {name: [None] * size for name in (*ROW, "year")}
-        for doc, *values in rows:
-            for name, value in zip(ROW, values):
-                self.columns[name][doc] = value or ("" if name not in ("date", "effective") else 0)
-            self.columns["year"][doc] = str(self.columns["date"][doc] // 10000)
-        self.everything = frozenset(row[0] for row in rows)
-        by_path = sorted(self.everything, key=self.columns["path"].__getitem__)
+        docs = [row[0] for row in rows]
+        self.columns: dict[str, list] = {}
+        for at, name in enumerate(ROW, 1):
+            column, empty = [None] * size, 0 if name in ("date", "effective") else ""
+            for doc, row in zip(docs, rows):
+                column[doc] = row[at] or empty
+            self.columns[name] = column
+        date = self.columns["date"]
+        self.columns["year"] = [str(d // 10000) if d is not None else None for d in date]
+        self.everything = frozenset(docs)
         self.order = [0] * size  # rank of the content path: the tie-break of every ordering
-        for rank, doc in enumerate(by_path):
+        for rank, doc in enumerate(sorted(docs, key=self.columns["path"].__getitem__)):
             self.order[doc] = rank
-        self._sets: dict[str, dict[str, set[int]]] = {name: {} for name in FACETS}
-        self._subtree: dict[str, set[int]] = {}
-        for doc in self.everything:
-            for name in FACETS:
-                if value := self.columns[name][doc]:
-                    self._sets[name].setdefault(value, set()).add(doc)
-            unit = self.columns["unit"][doc]
-            while unit:
-                self._subtree.setdefault(unit, set()).add(doc)
-                unit = parents.get(unit)
+        self._parents = parents
+        self._by: dict[str, dict[str, set[int]]] = {}
+        self._sorted_numbers: list[str] | None = None
+
+    def _groups(self, name: str) -> dict[str, set[int]]:
+        """Documents by value of one column, made when first asked (opening stays fast)."""
+        found = self._by.get(name)
+        if found is None:
+            found = {}
+            column = self.columns[name]
+            for doc in self.everything:
+                if value := column[doc]:
+                    found.setdefault(value, set()).add(doc)
+            if name == "unit":  # a unit's group holds its whole subtree
+                for unit, direct in [(u, frozenset(d)) for u, d in found.items()]:
+                    parent = self._parents.get(unit)
+                    while parent:
+                        found.setdefault(parent, set()).update(direct)
+                        parent = self._parents.get(parent)
+            self._by[name] = found
+        return found
 
     def with_values(self, name: str, values: Iterable[str]) -> set[int]:
         """Documents whose `name` is any of `values` (a unit: the unit or anything below it)."""
-        source = self._subtree if name == "unit" else self._sets[name]
+        source = self._groups(name)
         out: set[int] = set()
         for value in values:
             out |= source.get(value, set())
+        return out
+
+    def with_doc_number(self, key: str, complete: bool) -> set[int]:
+        """Documents whose 文号 key is `key`, or (not complete: organ and year) starts with it."""
+        numbers = self._groups("doc_number")
+        if complete:
+            return set(numbers.get(key, ()))
+        if self._sorted_numbers is None:
+            self._sorted_numbers = sorted(numbers)
+        keys = self._sorted_numbers
+        out: set[int] = set()
+        for at in range(bisect_left(keys, key), len(keys)):
+            if not keys[at].startswith(key):
+                break
+            out |= numbers[keys[at]]
         return out
 
     def within(self, docs, low: int, high: int) -> set[int]:

@@ -6,15 +6,16 @@ are ranking.py's, shared with the FTS5 backend.
 Fields: `title`, `body` (coarse words), `title_parts`, `body_parts` (the other dictionary
 words), all without positions (phrases are matched on the text itself, phrases.py: faster than
 decoding Whoosh's positions and far cheaper to write than a word-pair ("common grams") field,
-docs/performance.md); `text` (a column: title and text as phrases are looked for in them);
-`<field>_length` (words per field, exact); `doc_number` (the 文号 key); filter columns; and
-`record` (the IndexRecord as JSON, for hits). Uses the W3 codec's block reader (`_read_ids`,
+docs/performance.md); `row` (a column: the DocTable row and the words per field); `text` (a
+column: title and text as phrases are looked for in them); `record` (the IndexRecord, for
+hits); `path` (to delete a document by). Uses the W3 codec's block reader (`_read_ids`,
 `_read_weights`, `_next_block`) and `_terms.matcher`, with the public matcher interface as
 fallback.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -23,14 +24,14 @@ from pathlib import Path
 from whoosh import index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.system import pack_uint
 
 from .analyzer import Analysed, lengths
 from .ranking import WEIGHTS
 from .records import IndexRecord, packed_literal, unpack_literal
+from .table import ROW
 
-COLUMNS = ("path", "type", "issuer", "level", "validity", "unit", "date", "effective")
 
 
 class TokenString(Tokenizer):
@@ -63,17 +64,16 @@ class Words(TEXT):
 
 
 def make_schema() -> Schema:
-    return Schema(
-        path=ID(stored=True, unique=True, sortable=True),
-        title=Words(), body=Words(), title_parts=Words(), body_parts=Words(),
-        text=COLUMN(), **{f"{field}_length": NUMERIC(int, bits=32, sortable=True, signed=False)
-                          for field in WEIGHTS},
-        doc_number=ID(), type=ID(sortable=True), issuer=ID(sortable=True), level=ID(sortable=True),
-        validity=ID(sortable=True), unit=ID(sortable=True),
-        date=NUMERIC(int, bits=32, sortable=True, signed=False),
-        effective=NUMERIC(int, bits=32, sortable=True, signed=False),
-        record=STORED(),
-    )
+    return Schema(path=ID(unique=True), title=Words(), body=Words(), title_parts=Words(), body_parts=Words(),
+                  row=COLUMN(), text=COLUMN(), record=STORED())
+
+
+def _row(item: Item) -> bytes:
+    """The document's DocTable row and its words per field, in one column: Whoosh reads a column
+    a Python call per document, so one column instead of thirteen is most of opening fast."""
+    rec, title, text = item
+    row = [getattr(rec, name if name != "doc_number" else "doc_number_key") for name in ROW]
+    return json.dumps([*row, *lengths(title, text).values()], ensure_ascii=False).encode()
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -91,10 +91,7 @@ Item = tuple[IndexRecord, Analysed, Analysed]  # the record, its analysed title 
 def _fields(item: Item) -> dict:
     rec, title, text = item
     fields = {"path": rec.path, "title": title.words, "body": text.words, "title_parts": title.parts,
-              "body_parts": text.parts, "text": packed_literal(rec), "doc_number": rec.doc_number_key,
-              **{f"{field}_length": n for field, n in lengths(title, text).items()},
-              "type": rec.type, "issuer": rec.issuer, "level": rec.level, "validity": rec.validity,
-              "unit": rec.unit, "date": rec.date, "effective": rec.effective, "record": rec.pack()}
+              "body_parts": text.parts, "row": _row(item), "text": packed_literal(rec), "record": rec.pack()}
     return {k: v for k, v in fields.items() if v != ""}
 
 
@@ -129,20 +126,21 @@ class WhooshBackend:
         self._searcher = index.open_dir(str(folder), readonly=True).searcher()
         self._reader = self._searcher.reader()
         self._leaves = [(leaf, offset, leaf.deleted_docs_set) for leaf, offset in self._reader.leaf_readers()]
-        self.live = [offset + d for leaf, offset, deleted in self._leaves
-                     for d in range(leaf.doc_count_all()) if d not in deleted]
+        self._rows: dict[int, list] = {}  # live document number → row (table.ROW, then lengths)
+        for (leaf, offset, deleted), column in zip(self._leaves, self._column("row", split=True)):
+            self._rows.update((offset + d, json.loads(raw)) for d, raw in enumerate(column) if d not in deleted)
         self._lock = threading.Lock()
 
-    def _column(self, name: str) -> list:
+    def _column(self, name: str, split: bool = False) -> list:
+        """A column over all segments by document number (per segment if `split`)."""
         out: list = []
         for leaf, _, _ in self._leaves:  # a segment where no document has the field has no column
-            out += list(leaf.column_reader(name)) if leaf.has_column(name) else [None] * leaf.doc_count_all()
+            values = list(leaf.column_reader(name)) if leaf.has_column(name) else [b""] * leaf.doc_count_all()
+            out.append(values) if split else out.extend(values)
         return out
 
     def rows(self) -> Iterator[tuple]:
-        columns = [self._column(name) for name in COLUMNS]
-        for doc in self.live:
-            yield (doc, *(column[doc] for column in columns))
+        return ((doc, *row[:len(ROW)]) for doc, row in self._rows.items())
 
     # postings, a block at a time
 
@@ -171,11 +169,12 @@ class WhooshBackend:
             return [(doc, int(tf)) for doc, tf in self._postings(field, word)]
 
     def lengths(self) -> dict[str, list[int]]:
-        with self._lock:
-            return {field: [n or 0 for n in self._column(f"{field}_length")] for field in WEIGHTS}
-
-    def _docs(self, field: str, text: str) -> set[int]:
-        return {doc for doc, _ in self._postings(field, text)}
+        size = max(self._rows, default=-1) + 1
+        out = {field: [0] * size for field in WEIGHTS}
+        for doc, row in self._rows.items():
+            for field, count in zip(WEIGHTS, row[len(ROW):]):
+                out[field][doc] = count
+        return out
 
     def texts(self) -> list[str]:
         with self._lock:
@@ -186,14 +185,6 @@ class WhooshBackend:
             found = {t.decode() if isinstance(t, bytes) else t
                      for field in WEIGHTS for t in self._reader.lexicon(field)}
         return sorted(found)
-
-    def doc_numbers(self, key: str, complete: bool) -> set[int]:
-        with self._lock:
-            if complete:
-                return self._docs("doc_number", key)
-            terms = list(self._reader.expand_prefix("doc_number", key))
-            return set().union(*(self._docs("doc_number", t.decode() if isinstance(t, bytes) else t)
-                                 for t in terms))
 
     def record(self, doc: int) -> IndexRecord:
         with self._lock:
