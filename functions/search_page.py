@@ -6,6 +6,7 @@ search_index (escaped text + <mark>) are inserted as markup."""
 from __future__ import annotations
 
 import html
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +31,12 @@ class Choice:
     href: str
     selected: bool = False
     count: int | None = None
+
+
+def _printable(text: str) -> str:
+    """What was typed, shown back in the form after an error: without control characters and
+    lone surrogates (the reason for the error, which the page cannot even encode)."""
+    return "".join(ch for ch in str(text) if unicodedata.category(ch) not in ("Cc", "Cs"))
 
 
 def _template():
@@ -77,7 +84,7 @@ class Links:
 def render_page(shell: str | None, request: SearchRequest | None, result: SearchResult | None,
                 errors: dict[str, str], raw: dict[str, str], units: list[tuple[str, str, int]] = ()) -> str:
     """The whole HTML page: the results article poured into the site's chrome (`shell`)."""
-    shown = request or SearchRequest(q=(raw.get("q") or "")[:MAX_QUERY])
+    shown = request or SearchRequest(q=_printable(raw.get("q") or "")[:MAX_QUERY])
     links = Links(shown, result)
     article = _template().render(
         request=shown, result=result, errors=errors, link=links, links=links, labels=LABELS,

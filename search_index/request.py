@@ -89,8 +89,13 @@ def _shown(value: str) -> str:
     return value + ("…" if len(value) >= 20 else "")
 
 
+def _unreadable(value: str) -> bool:
+    """Control characters (but tab and line breaks) and lone surrogates, which no text holds."""
+    return any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r" for ch in value)
+
+
 def _clean_query(raw: str, errors: dict[str, str]) -> str:
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in raw):
+    if _unreadable(raw):
         errors["q"] = "检索词中有无法显示的控制字符，请删去后重试"
         return ""
     text = "".join(ch for ch in raw if unicodedata.category(ch) != "Cf")  # zero-width, bidi marks
@@ -110,8 +115,8 @@ def _multi(name: str, raw: str, errors: dict[str, str], allowed=None) -> tuple[s
         errors[name] = f"{label}取值无效：“{_shown(bad[0])}”，可选：{choices}"
     elif name == "year" and (bad := [v for v in values if not re.fullmatch(r"(19|20)[0-9]{2}", v)]):
         errors[name] = f"{label}应为四位数字，如 2024，收到“{_shown(bad[0])}”"
-    elif name in ("issuer", "unit") and (bad := [v for v in values if len(v) > 50]):
-        errors[name] = f"{label}过长：“{_shown(bad[0])}”"
+    elif name in ("issuer", "unit") and (bad := [v for v in values if len(v) > 50 or _unreadable(v)]):
+        errors[name] = f"{label}无效：“{_shown(bad[0])}”"
     return values
 
 

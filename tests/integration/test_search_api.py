@@ -23,7 +23,7 @@ FIXTURE = Path(__file__).parents[1] / "fixtures" / "content"
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory) -> Path:
+def content_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("content") / "content"
     shutil.copytree(FIXTURE, root)
     (root / "policies" / "xinxi-2024.md").write_text("""---
@@ -36,6 +36,12 @@ category: 网络安全
 ---
 各单位要落实个人信息保护责任。
 """, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def build(content_root, tmp_path_factory) -> Path:
+    root = content_root
     out = tmp_path_factory.mktemp("build")
     assert portal(["build", "--content", str(root), "--today", "2026-06-01", "--out", str(out)]) == 0
     return out
@@ -197,3 +203,40 @@ def test_without_an_index_search_says_it_is_unavailable_instead_of_failing(tmp_p
     api, page = get("/api/search"), get("/search/")
     assert api["statusCode"] == 503 and json.loads(api["body"])["message"] == "检索服务暂时不可用，请稍后再试"
     assert page["statusCode"] == 503 and "检索服务暂时不可用" in page["body"] and 'value="x"' in page["body"]
+
+
+def test_the_engine_is_chosen_at_build_time_and_answers_alike(build, content_root, tmp_path, monkeypatch):
+    from functions.handlers.search import handler
+    from functions.routes import search
+    from functions.routes.search import INDEX_ENV
+
+    monkeypatch.setenv("PORTAL_SEARCH_ENGINE", "fts5")
+    assert portal(["build", "--content", str(content_root), "--today", "2026-06-01", "--out", str(tmp_path)]) == 0
+    assert json.loads((tmp_path / "search-index" / "portal-search.json").read_text())["engine"] == "fts5"
+    assert json.loads((build / "search-index" / "portal-search.json").read_text())["engine"] == "whoosh"  # default
+
+    def ask(index) -> dict:
+        monkeypatch.setenv(INDEX_ENV, str(index))
+        event = {"version": "2.0", "rawPath": "/api/search", "rawQueryString": "", "headers": {},
+                 "queryStringParameters": {"q": "基层 工作", "type": "regulation,policy", "size": "50"},
+                 "requestContext": {"http": {"method": "GET", "path": "/api/search"}, "stage": "$default"}}
+        return json.loads(handler(event, None)["body"])
+
+    whoosh, fts5 = ask(build / "search-index"), ask(tmp_path / "search-index")
+    assert search.engine().name == "fts5" and whoosh["total"] > 0 and fts5 == whoosh
+
+
+@pytest.mark.parametrize("params", [{"q": "党\ud800员"}, {"unit": "\udfff"}, {"q": "x", "page": "²"},
+                                    {"issuer": "中共\x00河北省委"}])
+def test_the_lambda_handler_answers_a_chinese_422_for_text_no_browser_can_send(build, monkeypatch, params):
+    from functions.handlers.search import handler
+    from functions.routes.search import INDEX_ENV
+
+    monkeypatch.setenv(INDEX_ENV, str(build / "search-index"))
+    for path in ("/api/search", "/search/"):
+        event = {"version": "2.0", "rawPath": path, "rawQueryString": "", "headers": {}, "queryStringParameters": params,
+                 "requestContext": {"http": {"method": "GET", "path": path}, "stage": "$default"}}
+        response = handler(event, None)
+        assert response["statusCode"] == 422, response["body"][:300]
+        assert "检索" in response["body"] or "请求参数有误" in response["body"]
+        response["body"].encode("utf-8")  # the answer itself is valid text

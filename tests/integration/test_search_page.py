@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from test_search_api import build, site  # noqa: F401  (shared module fixtures: one build, one server)
+from test_search_api import build, content_root, site  # noqa: F401  (shared module fixtures: one build, one server)
 
 
 def links(html: str) -> list[str]:

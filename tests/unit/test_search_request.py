@@ -64,7 +64,9 @@ def test_a_filter_takes_several_values_separated_by_commas_as_repeated_parameter
     ({"to": "昨天"}, "to", "年-月-日"),
     ({"year": "24"}, "year", "四位数字"),
     ({"year": "2024,二〇二四"}, "year", "四位数字"),
-    ({"unit": "党" * 51}, "unit", "过长"),
+    ({"unit": "党" * 51}, "unit", "组织单位无效"),
+    ({"issuer": "中共\x00河北省委"}, "issuer", "制定机关无效：“中共�河北省委”"),
+    ({"q": "党\ud800员"}, "q", "控制字符"),  # a lone surrogate: no text holds one
     ({"type": ",".join(["news"] * 2 + [f"x{i}" for i in range(30)])}, "type", "最多可选 20 项"),
     ({"from": "2025-01-01", "to": "2024-01-01"}, "from", "不能晚于"),
 ])
