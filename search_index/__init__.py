@@ -1,16 +1,17 @@
-"""Chinese full-text and fielded search (Whoosh behind the SearchEngine interface).
+"""Chinese full-text and fielded search behind the SearchEngine interface, on Whoosh or SQLite FTS5.
 
 Build side: `build_index(content, out_dir, site_dir)`. Runtime: `open_engine(dir).search(request)`.
-Names are imported lazily so that `search_index.errors` / `.request` stay free of Whoosh (the
+Names are imported lazily so that `search_index.errors` / `.request` stay free of the engines (the
 shared HTTP layer imports them in every Lambda).
 """
 
 from importlib import import_module
 
 _EXPORTS = {
-    "FacetValue": "engine", "Hit": "engine", "SearchEngine": "engine", "SearchResult": "engine",
-    "open_engine": "engine", "build_index": "indexer", "InvalidSearch": "errors",
-    "SearchUnavailable": "errors", "SearchRequest": "request", "parse_request": "request",
+    "FacetValue": "results", "Filter": "results", "Hit": "results", "SearchResult": "results",
+    "SearchEngine": "engine", "open_engine": "engine", "build_index": "indexer",
+    "InvalidSearch": "errors", "SearchUnavailable": "errors", "SearchRequest": "request",
+    "parse_request": "request",
 }
 __all__ = sorted(_EXPORTS)
 

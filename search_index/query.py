@@ -1,73 +1,81 @@
-"""Turn the words typed in the search box into a Whoosh query.
+"""Turn the words typed in the search box into a TextQuery that every engine answers the same way.
 
 The public types words, "quoted phrases" and 文号, not query syntax: AND/OR/NOT, wildcards and
-field prefixes are taken as plain words, so no input can make the parser fail (no 5xx).
+field prefixes are taken as plain words, so no input can make a parser fail (no 5xx).
+
+What matches (the contract both engines are tested against):
+- a word matches a document whose title or text holds it as a word, or holds it inside or across
+  words (`parts`, see analyzer.py);
+- a phrase (two or more words in quotes) matches where exactly its text stands in the title or
+  in the text (spaces ignored, full-width characters as half-width, any case): "数据安全管理"
+  finds 数据安全管理工作 but not 数据安全，完善管理;
+- a word the dictionary does not know comes out of the segmenter as single characters (驻村 →
+  驻|村); such a run, or a single character typed alone, matches like a phrase, wherever its
+  characters stand together (single characters are not indexed words);
+- all words and phrases must match; a query shaped like a 文号 also finds the document with that
+  文号 (ORed with the words), and organ + year alone (冀办发〔2006〕) lists that year's 文号.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from whoosh import query as Q
+from .analyzer import Analyzer, literal
+from .doc_numbers import doc_number_key
 
-from site_builder.models import normalize_doc_number
-
-from .analyzer import words
-
-TITLE_BOOST = 3.0  # a word in the title says more about the document than one in the body
-DOC_NUMBER_BOOST = 20.0  # typing a 文号 means "this document", ahead of documents citing it
 _PARTS = re.compile(r'"([^"]*)"?|“([^”]*)”?|(\S+)')
-_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fffA-Z]{1,12}(\d{4})(\d{0,6})$")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-def build_query(text: str) -> tuple[Q.Query | None, list[str]]:
-    """The query for `text` (None when there is nothing to search) and the strings to highlight."""
-    clauses: list[Q.Query] = []
+@dataclass(frozen=True)
+class Clause:
+    words: tuple[str, ...]  # one word, or a phrase of several
+    literal: str = ""  # a phrase or unknown word: the text to find (analyzer.literal)
+    unknown: bool = False  # single characters standing for a word the dictionary lacks
+
+
+@dataclass(frozen=True)
+class TextQuery:
+    clauses: tuple[Clause, ...] = ()  # every clause must match
+    doc_number: tuple[str, bool] | None = None  # (key, complete) from doc_numbers.doc_number_key
+    highlight: tuple[str, ...] = ()  # what to mark in titles and snippets
+
+    @property
+    def words(self) -> list[str]:
+        """Every word of every clause, once, in order."""
+        return list(dict.fromkeys(w for clause in self.clauses for w in clause.words))
+
+
+def _bare(tokens: list[str]) -> list[Clause]:
+    """Words, with runs of single Han characters kept together as unknown words."""
+    out: list[Clause] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) == 1 and _HAN.match(token):
+            run.append(token)
+            continue
+        if run:
+            out.append(Clause(tuple(run), "".join(run), unknown=True))
+        run = []
+        if token:
+            out.append(Clause((token,)))
+    return out
+
+
+def parse_text(text: str, analyzer: Analyzer) -> TextQuery:
+    clauses: list[Clause] = []
     highlight: list[str] = []
     for quoted, curly, bare in _PARTS.findall(text):
         phrase = quoted or curly
         if phrase.strip():
-            tokens = [w.lower() for w in words(phrase)]
+            tokens = tuple(analyzer.words(phrase))
             if len(tokens) > 1:
-                clauses.append(Q.Or([Q.Phrase("title", tokens, boost=TITLE_BOOST), Q.Phrase("body", tokens)]))
+                clauses.append(Clause(tokens, literal(phrase)))
                 highlight.append(re.sub(r"\s+", "", phrase))
                 continue
             bare = phrase
-        for word in words(bare):
-            clauses.append(_anywhere(word.lower()))
-            highlight.append(word)
-    text_query = Q.And(clauses) if len(clauses) > 1 else (clauses[0] if clauses else None)
-    number = _doc_number_query(text)
-    if number is not None:
-        return (Q.Or([number, text_query]) if text_query else number), highlight
-    return text_query, highlight
-
-
-def _anywhere(word: str) -> Q.Query:
-    return Q.Or([Q.Term("title", word, boost=TITLE_BOOST), Q.Term("body", word)])
-
-
-def _doc_number_query(text: str) -> Q.Query | None:
-    """冀办发〔2006〕12号 / 冀办发[2006]12号 / 冀办发2006 12号 → the document with that 文号;
-    冀办发〔2006〕 alone → every 冀办发 document of 2006."""
-    normal = normalize_doc_number(text.replace('"', "").replace("“", "").replace("”", ""))
-    match = _DOC_NUMBER.match(normal)
-    if not match:
-        return None
-    if match.group(2):
-        return Q.Term("doc_number", normal, boost=DOC_NUMBER_BOOST)
-    return Q.Prefix("doc_number", normal, boost=DOC_NUMBER_BOOST)
-
-
-def rank_query(q: Q.Query) -> Q.Query:
-    """The query used to score hits whose matching was already decided (docsets.py): phrases
-    become AND of their words, which ranks the same documents without re-checking positions."""
-    if isinstance(q, Q.Phrase):
-        return Q.And([Q.Term(q.fieldname, w) for w in q.words], boost=q.boost)
-    if isinstance(q, (Q.And, Q.Or)):
-        return type(q)([rank_query(sub) for sub in q.subqueries], boost=q.boost)
-    return q
-
-
-def has_phrase(q: Q.Query | None) -> bool:
-    return isinstance(q, Q.Phrase) or any(has_phrase(sub) for sub in getattr(q, "subqueries", ()))
+        for clause in _bare(analyzer.words(bare)):
+            clauses.append(clause)
+            highlight.append(clause.literal or clause.words[0])
+    return TextQuery(tuple(dict.fromkeys(clauses)), doc_number_key(text), tuple(highlight))

@@ -7,7 +7,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from test_search_api import build, site  # noqa: F401  (shared module fixtures)
+
+from test_search_api import build, content_root, site  # noqa: F401  (shared module fixtures)
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -63,10 +64,28 @@ def test_a_reader_narrows_by_a_facet_and_the_url_can_be_shared(page, site):  # n
 
 def test_the_form_on_the_results_page_works_by_keyboard(page):
     page.goto("/search/")
-    tab_to(page, ".portal-search-form select[name=type]")
-    page.keyboard.press("ArrowDown")  # 全部 → 党内法规
+    tab_to(page, ".portal-search-form input[name=type][value=regulation]")
+    page.keyboard.press("Space")
+    tab_to(page, ".portal-search-form input[name=type][value=policy]")
+    page.keyboard.press("Space")
     tab_to(page, ".portal-search-form button")
     page.keyboard.press("Enter")
     page.wait_for_url("**type=regulation*")
-    assert page.locator(".portal-search-hits li").count() == 6
+    assert parse_qs(urlsplit(page.url).query)["type"] == ["regulation", "policy"]
+    assert page.locator(".portal-search-hits li").count() == 8  # 6 regulations and 2 policies
+    assert page.locator(".portal-search-chips a").all_inner_texts() == ["文件类型：党内法规 ✕", "文件类型：政策文件 ✕"]
+    assert fits_width(page)
+
+
+def test_a_reader_narrows_to_a_unit_and_its_counties_and_the_header_box_keeps_the_query(page):
+    page.goto("/search/?q=%E5%B7%A5%E4%BD%9C")  # 工作
+    assert page.locator("#portal-search-q").input_value() == "工作"
+    tab_to(page, ".portal-search-form select[name=unit]")
+    page.select_option(".portal-search-form select[name=unit]", "130100")  # 石家庄市 (a keyboard pick)
+    tab_to(page, ".portal-search-form button")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**unit=130100*")
+    assert page.locator(".portal-search-chips a").all_inner_texts() == ["组织单位：石家庄市 ✕"]
+    assert page.locator("#portal-search-q").input_value() == "工作"
+    assert page.locator(".portal-search-hits li").count() >= 1
     assert fits_width(page)
