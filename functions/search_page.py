@@ -12,12 +12,10 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-
 from search_index.page_shell import MARKER
-from search_index.request import (DEFAULT_SIZE, LABELS, LEVELS, MAX_QUERY, MULTI, SORTS, TYPES,
-                                  VALIDITIES, SearchRequest)
+from search_index.request import DEFAULT_SIZE, LABELS, LEVELS, MAX_QUERY, MULTI, SORTS, TYPES, VALIDITIES, SearchRequest
 from search_index.results import SearchResult
+from site_builder.templating import environment
 
 FACET_TITLES = {"type": "文件类型", "issuer": "制定机关", "level": "效力位阶", "validity": "时效性", "year": "年份"}
 FILTER_TITLES = {**FACET_TITLES, "unit": "组织单位", "date": "日期"}
@@ -45,8 +43,7 @@ def _template():
 
 @lru_cache(maxsize=1)
 def _environment():
-    return Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
-                       autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+    return environment(Path(__file__).with_name("templates"))
 
 
 class Links:
