@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from ..loader import ContentSet, Document
-from ..models import (KIND_LABELS, NORMATIVE_DOCUMENT_LEVELS, PARTY_REGULATION_LEVELS, UNIT_LEVEL_LABELS,
+from ..models import (KIND_LABELS, NORMATIVE_DOCUMENT_LEVELS, PARTY_REGULATION_LEVELS,
                       VALIDITY_LABELS, Kind, Validity)
 from .common import Page, cn_date, document_item, esc, link, md_text, paginate
 from .news import news_pages
@@ -102,7 +102,7 @@ def _unit_pages(content: ContentSet) -> Iterator[Page]:
     for code, unit in org.units.items():
         docs = sorted(by_unit.get(code, []), key=lambda d: (d.date, d.path), reverse=True)
         uri = f"units/{code}/index.md"
-        intro = [f"{UNIT_LEVEL_LABELS[unit.level]}级单位，行政区划代码 {code}，发文机关：{esc(unit.organ)}。"]
+        intro = [f"{unit.description}，发文机关：{esc(unit.organ)}。"]
         if unit.parent:
             intro.append(f"上级单位：[{esc(org[unit.parent].name)}]({link(uri, f'units/{unit.parent}/index.md')})。")
         children = org.children(code)
