@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from functions.domain.case import OPEN, STAGE_LABELS, Stage
+from functions.domain.statistics import add_months
 
 from .accounts import Staff
 from .casework import cases_in_scope, deadline_state
@@ -48,14 +49,10 @@ def dashboard(ctx: PortalContext, staff: Staff, today: dt.date) -> dict:
                     row.due_soon += state == "due_soon"
         rows.append(row)
     this_month = today.replace(day=1)
-    start = _months_before(this_month, TOPIC_BACKGROUND_MONTHS)
+    start = dt.date.fromisoformat(add_months(today.strftime("%Y-%m"), -TOPIC_BACKGROUND_MONTHS) + "-01")
     month = [c for c in cases if c.received_day() >= this_month]
     earlier = [c for c in cases if start <= c.received_day() < this_month]
     found = topics.hot_topics([f"{c.subject} {c.body}" for c in month], [f"{c.subject} {c.body}" for c in earlier])
     return {"rows": rows, "stages": [(s.value, STAGE_LABELS[s]) for s in Stage],
             "topics": topics.top_terms(found), "month_total": len(month)}
 
-
-def _months_before(first: dt.date, months: int) -> dt.date:
-    index = first.year * 12 + first.month - 1 - months
-    return dt.date(index // 12, index % 12 + 1, 1)
