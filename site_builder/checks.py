@@ -10,6 +10,7 @@ Drafts are checked like published documents, but a published document may not po
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 from .articles import article_problems
@@ -19,35 +20,99 @@ from .sources import Problem, YamlDoc
 
 UNITS_FILE = "org/units.yaml"
 _LEVEL_RANK = {UnitLevel.province: 0, UnitLevel.city: 1, UnitLevel.county: 2, UnitLevel.town: 3}
+# Which levels a unit's parent may have (the one rule of the tree's shape; no level can be its own
+# ancestor, so a well-levelled tree has no cycles).
+PARENT_LEVELS = {UnitLevel.city: (UnitLevel.province,), UnitLevel.county: (UnitLevel.city, UnitLevel.province),
+                 UnitLevel.town: (UnitLevel.county,),
+                 UnitLevel.party_body: (UnitLevel.province, UnitLevel.city, UnitLevel.county)}
+# The code scheme (docs/editors.md "组织单位"): what a code of each level looks like.
+_CODE_SHAPES = {
+    UnitLevel.province: (re.compile(r"\d{2}0000"), "省级单位的代码应为 6 位、以 0000 结尾"),
+    UnitLevel.city: (re.compile(r"\d{2}(?!00)\d{2}00"), "市级单位的代码应为 6 位、以 00 结尾"),
+    UnitLevel.county: (re.compile(r"\d{4}(?!00)\d{2}"), "县级单位的代码应为 6 位、不以 00 结尾"),
+    UnitLevel.town: (re.compile(r"\d{6}[0-8]\d{2}"), "乡镇（街道）的代码应为 9 位：县级代码加 3 位（不以 9 开头）"),
+    UnitLevel.party_body: (re.compile(r"\d{6}9\d{2}"), "党委部门的代码应为 9 位：上级单位代码加 9 开头的 3 位"),
+}
 
 
 def check_units(units: list[Unit], lines: YamlDoc) -> list[Problem]:
+    """Codes, names and organs unique; one root; parents exist, of the right level, with the code
+    under the parent's; no cycles."""
     problems: list[Problem] = []
     by_code: dict[str, int] = {}
     names: dict[str, int] = {}
     for i, unit in enumerate(units):
-        for seen, key, label in ((by_code, unit.code, "code"), (names, unit.name, "name")):
-            if key in seen:
+        for seen, key, label in ((by_code, unit.code, "code"), (names, unit.name, "name"), (names, unit.organ, "organ")):
+            if key in seen and not (label == "organ" and seen[key] == i):
                 problems.append(Problem(UNITS_FILE, lines.line_of(("units", i, label)), label,
                                         f"“{key}”重复（第 {seen[key] + 1} 个单位已使用）"))
             else:
-                seen[key] = i
+                seen.setdefault(key, i)
     roots = [u for u in units if u.parent is None]
     if units and len(roots) != 1:
         problems.append(Problem(UNITS_FILE, lines.line_of(("units",)), "parent",
                                 f"应恰好有一个顶级单位（没有 parent），现有 {len(roots)} 个"))
     for i, unit in enumerate(units):
-        if unit.parent is None:
-            continue
-        parent_index = by_code.get(unit.parent)
-        where = lines.line_of(("units", i, "parent"))
-        if parent_index is None:
-            problems.append(Problem(UNITS_FILE, where, "parent", f"上级单位代码“{unit.parent}”不存在"))
-        elif _LEVEL_RANK[units[parent_index].level] >= _LEVEL_RANK[unit.level]:
-            problems.append(Problem(UNITS_FILE, where, "parent",
-                                    f"上级单位的层级（{UNIT_LEVEL_LABELS[units[parent_index].level]}）应高于本单位"
-                                    f"（{UNIT_LEVEL_LABELS[unit.level]}）"))
+        problems += _unit_place(i, unit, units, by_code, lines)
+    problems += _cycles(units, by_code, lines)
     return problems
+
+
+def _unit_place(i: int, unit: Unit, units: list[Unit], by_code: dict[str, int], lines: YamlDoc) -> list[Problem]:
+    """The first problem of one unit's level, parent and code (later ones follow from it)."""
+    shape, shape_message = _CODE_SHAPES[unit.level]
+    if not shape.fullmatch(unit.code):
+        return [Problem(UNITS_FILE, lines.line_of(("units", i, "code")), "code", shape_message)]
+    if unit.parent is None:
+        if unit.level is not UnitLevel.province:
+            return [Problem(UNITS_FILE, lines.line_of(("units", i, "level")), "level", "顶级单位（没有 parent）应为省级单位")]
+        return []
+    where = lines.line_of(("units", i, "parent"))
+    parent_index = by_code.get(unit.parent)
+    if parent_index is None:
+        return [Problem(UNITS_FILE, where, "parent", f"上级单位代码“{unit.parent}”不存在")]
+    parent = units[parent_index]
+    if parent.level not in PARENT_LEVELS.get(unit.level, ()):
+        if unit.level in _LEVEL_RANK and parent.level in _LEVEL_RANK:
+            message = (f"上级单位的层级（{UNIT_LEVEL_LABELS[parent.level]}）应高于本单位"
+                       f"（{UNIT_LEVEL_LABELS[unit.level]}）")
+        else:
+            allowed = "、".join(UNIT_LEVEL_LABELS[level] for level in PARENT_LEVELS.get(unit.level, ()))
+            message = (f"{UNIT_LEVEL_LABELS[unit.level]}的上级单位应为{allowed or '无'}，"
+                       f"“{parent.name}”是{UNIT_LEVEL_LABELS[parent.level]}")
+        return [Problem(UNITS_FILE, where, "parent", message)]
+    return _code_under(i, unit, parent, units, by_code, lines)
+
+
+def _code_under(i: int, unit: Unit, parent: Unit, units: list[Unit], by_code: dict[str, int],
+                lines: YamlDoc) -> list[Problem]:
+    """A unit's code starts with its parent's (a county's with its city's first 4 digits)."""
+    carrier = parent
+    if unit.coded_under is not None:
+        index = by_code.get(unit.coded_under)
+        if index is None or units[index].level is not UnitLevel.city:
+            return [Problem(UNITS_FILE, lines.line_of(("units", i, "coded_under")), "coded_under",
+                            f"“{unit.coded_under}”不是已有的市级单位代码")]
+        carrier = units[index]
+    keep = {UnitLevel.province: 2, UnitLevel.city: 4}.get(carrier.level, 6)
+    if unit.code[:keep] != carrier.code[:keep]:
+        return [Problem(UNITS_FILE, lines.line_of(("units", i, "code")), "code",
+                        f"代码应以上级单位“{carrier.name}”的代码前 {keep} 位 {carrier.code[:keep]} 开头")]
+    return []
+
+
+def _cycles(units: list[Unit], by_code: dict[str, int], lines: YamlDoc) -> Iterator[Problem]:
+    """Each unit whose chain of parents comes back to itself (reported once per cycle)."""
+    reported: set[str] = set()
+    for i, unit in enumerate(units):
+        seen, code = [], unit.code
+        while code is not None and code in by_code and code not in seen:
+            seen.append(code)
+            code = units[by_code[code]].parent
+        if code == unit.code and not reported.intersection(seen):
+            reported.update(seen)
+            names = " → ".join(units[by_code[c]].name for c in [*seen, unit.code])
+            yield Problem(UNITS_FILE, lines.line_of(("units", i, "parent")), "parent", f"上级单位形成循环：{names}")
 
 
 def check_cross_references(content: ContentSet, survey_lines: dict[str, tuple[str, YamlDoc]]) -> list[Problem]:

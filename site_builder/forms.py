@@ -42,10 +42,13 @@ class FormState:
     labels: Mapping[str, str] = field(default_factory=dict)  # field name → label, for the error summary
 
 
-def _unit_options(org: OrgTree) -> list[tuple[str, str]]:
+def _unit_options(org: OrgTree, regions_only: bool = False) -> list[tuple[str, str]]:
+    """Units indented by depth; for a survey's "where do you live", places only (no party bodies)."""
     options = []
     for root in org.roots:
         for code in org.subtree(root):
+            if regions_only and not org[code].is_region:
+                continue
             depth = len(org.path(code)) - 1
             options.append((code, "\u3000" * depth + org[code].organ))
     return options
@@ -88,7 +91,7 @@ def comment_form(consultation_id: str, articles: list[str], state: FormState | N
 def survey_form(survey_id: str, survey: Survey, org: OrgTree, state: FormState | None = None) -> str:
     position = {q.id: i for i, q in enumerate(survey.questions, start=1)}
     return _render("survey_form.html", state, survey_id=survey_id, survey=survey, position=position,
-                   units=_unit_options(org))
+                   units=_unit_options(org, regions_only=True))
 
 
 def replace_form(page_html: str, form_html: str) -> str:

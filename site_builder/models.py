@@ -30,13 +30,15 @@ class UnitLevel(str, enum.Enum):
     city = "city"
     county = "county"
     town = "town"
+    party_body = "party_body"  # 党委部门 (办公厅, 组织部, 纪委监委, 信访局 …) of a province, city or county
 
 
 UNIT_LEVEL_LABELS = {UnitLevel.province: "省", UnitLevel.city: "市", UnitLevel.county: "县（市、区）",
-                     UnitLevel.town: "乡镇（街道）"}
+                     UnitLevel.town: "乡镇（街道）", UnitLevel.party_body: "党委部门"}
+REGIONS = frozenset({UnitLevel.province, UnitLevel.city, UnitLevel.county, UnitLevel.town})
 
 
-UNIT_CODE_PATTERN = r"^\d{6}(\d{3})?$"  # 行政区划代码: 6 digits, 9 for towns
+UNIT_CODE_PATTERN = r"^\d{6}(\d{3})?$"  # 行政区划代码: 6 digits, 9 for towns; party bodies: parent + 9xx
 
 
 class Unit(Strict):
@@ -45,6 +47,21 @@ class Unit(Strict):
     organ: NonEmpty  # the party committee that speaks for the unit, e.g. 中共河北省委
     level: UnitLevel
     parent: str | None = None
+    # The city whose code this county carries when another unit leads it (容城县 130629 carries
+    # 保定市's code and is led by 雄安新区 133100). Only for the code check; the tree uses `parent`.
+    coded_under: str | None = None
+
+    @property
+    def is_region(self) -> bool:
+        """A place (province … town), not a party body: where people live, for survey regions."""
+        return self.level in REGIONS
+
+    @property
+    def description(self) -> str:
+        """One line for the unit's page: its kind and its code."""
+        if self.level is UnitLevel.party_body:
+            return f"党委部门，单位代码 {self.code}"
+        return f"{UNIT_LEVEL_LABELS[self.level]}级单位，行政区划代码 {self.code}"
 
 
 # --- documents --------------------------------------------------------------------------------

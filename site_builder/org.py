@@ -38,19 +38,29 @@ class OrgTree:
         return list(self._children.get(code, ()))
 
     def ancestors(self, code: str) -> Iterator[str]:
+        """Parent first, up to the root (stops at a cycle, which `portal check` reports)."""
+        seen = {code}
         parent = self.units[code].parent
-        while parent is not None and parent in self.units:
+        while parent is not None and parent in self.units and parent not in seen:
+            seen.add(parent)
             yield parent
             parent = self.units[parent].parent
 
     def subtree(self, code: str) -> list[str]:
         """The unit and all its descendants, parents before children."""
-        out, stack = [], [code]
+        out, stack, seen = [], [code], set()
         while stack:
             current = stack.pop()
+            if current in seen:
+                continue  # a cycle (reported by `portal check`)
+            seen.add(current)
             out.append(current)
             stack.extend(reversed(self._children.get(current, ())))
         return out
+
+    def regions(self) -> list[str]:
+        """The codes of places (province … town), parents before children: party bodies left out."""
+        return [code for root in self.roots for code in self.subtree(root) if self.units[code].is_region]
 
     def contains(self, ancestor: str, code: str) -> bool:
         """True when `code` is `ancestor` or lies below it."""

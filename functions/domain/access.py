@@ -40,6 +40,7 @@ class Permission(str, enum.Enum):
     export = "export"                # CSV exports (audited)
     read_audit_log = "read_audit_log"
     manage_staff = "manage_staff"
+    view_decision_support = "view_decision_support"  # 决策参考: figures over the subtree, for leaders
 
 
 H, A, AU, AD = Role.handler, Role.approver, Role.auditor, Role.admin
@@ -53,6 +54,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.export: frozenset({A, AU}),
     Permission.read_audit_log: frozenset({AU}),
     Permission.manage_staff: frozenset({AD}),
+    Permission.view_decision_support: frozenset({A, AU}),
 }
 
 

@@ -95,3 +95,65 @@ def by_group_and_month(cases: Iterable[Case], group_of: Callable[[Case], str | N
         if group is not None:
             table.setdefault((group, month_of(case)), Figures()).add(case)
     return table
+
+
+# --- periods and lateness, for the leaders' 决策参考 -----------------------------------------------
+
+# The limits the handling units must keep (the petitioner's own windows to ask for 复查 are not theirs).
+UNIT_LIMITS = frozenset({Limit.assign, Limit.accept_decision, Limit.object, Limit.handle, Limit.review,
+                         Limit.re_review})
+
+
+def answering_unit(case: Case) -> str:
+    """The unit a case's handling figures belong to: the one that gave the first reply (a 复查
+    later moves the case up, not its figures), else the unit handling it now."""
+    return next((s.unit for s in case.steps if s.action == "reply" and s.unit), case.handling_unit)
+
+
+def replied_late(case: Case) -> bool:
+    replied, due = first_reply_day(case), reply_deadline(case)
+    return replied is not None and due is not None and replied > due
+
+
+def overdue(case: Case, today: dt.date) -> bool:
+    """Late with its answer: first replied after its reply deadline, or, unanswered as of `today`,
+    still open with one of its running unit deadlines passed (calendar dates, as stored on the case).
+    A late 复查 answer is the reviewing unit's, shown in its queue, not counted against the unit that
+    answered first."""
+    if first_reply_day(case) is not None:
+        return replied_late(case)
+    if case.finished:
+        return False
+    return any(day < today for limit, day in case.deadlines.items() if limit in UNIT_LIMITS)
+
+
+def merged(parts: Iterable[Figures]) -> Figures:
+    """The figures of several months (or units) together."""
+    total = Figures()
+    for part in parts:
+        for name in ("received", "replied", "replied_in_time", "rated", "rated_good", "reviews"):
+            setattr(total, name, getattr(total, name) + getattr(part, name))
+        total.days_to_reply += part.days_to_reply
+    return total
+
+
+def add_months(month: str, n: int) -> str:
+    """"2026-01" plus n months (n may be negative)."""
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + n
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def months_from(first: str, last: str) -> list[str]:
+    """Every "YYYY-MM" from `first` to `last`, both included (empty when last < first)."""
+    out, month = [], first
+    while month <= last:
+        out.append(month)
+        month = add_months(month, 1)
+    return out
+
+
+def change_percent(before: float | None, now: float | None) -> float | None:
+    """Month-over-month change in percent, None when there is nothing to compare with."""
+    if before in (None, 0) or now is None:
+        return None
+    return round(100 * (now - before) / before, 1)

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import Response
 from .. import guard, origin
 from ..domain.errors import DomainError
 from ..http import error_headers, make_resolver, message_of, method_not_allowed, status_of
-from ..review import audit, cases, exports, login, opinions, outbox, staff, surveys, web
+from ..review import audit, cases, decision, exports, login, opinions, outbox, staff, surveys, web
 
 # Requests and pages are never logged: they hold petitioners' personal data.
 logger = Logger(service="review", log_uncaught_exceptions=True)
@@ -35,7 +35,7 @@ def error_page(exc: Exception) -> Response:
 
 
 app = make_resolver(render_error=error_page)
-for module in (login, cases, opinions, surveys, exports, audit, staff, outbox):
+for module in (login, cases, decision, opinions, surveys, exports, audit, staff, outbox):
     app.include_router(module.router)
 
 

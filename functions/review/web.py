@@ -39,6 +39,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 NAV = (("/review/", "概况", Permission.view_cases), ("/review/cases", "信访事项", Permission.view_cases),
+       ("/review/decision", "决策参考", Permission.view_decision_support),
        ("/review/opinions", "意见建议", Permission.view_opinions), ("/review/surveys", "网络调查", Permission.view_surveys),
        ("/review/audit", "审计日志", Permission.read_audit_log), ("/review/staff", "人员管理", Permission.manage_staff),
        ("/review/outbox", "通知发件箱", Permission.manage_staff))

@@ -1,5 +1,5 @@
 """Numbers for leaders: counts per stage for the unit and each child unit, overdue rates, and the
-topics of this month's petitions (keyword frequency, as decision support)."""
+hot topics of this month's petitions against the six months before (functions.services.topics)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from functions.domain.case import OPEN, STAGE_LABELS, Stage
+from functions.domain.statistics import add_months
 
 from .accounts import Staff
 from .casework import cases_in_scope, deadline_state
 from .context import PortalContext
+from . import topics
 
-# Words too common in petitions to say anything about a topic.
-STOPWORDS = frozenset("""我们 你们 他们 这个 那个 一个 没有 什么 怎么 为什么 可以 已经 还是 就是 但是 因为 所以 如果 希望 要求
-反映 问题 情况 有关 相关 进行 请求 请问 建议 关于 领导 部门 工作 单位 群众 本人 我村 我们村 今年 去年 目前 现在 一直 多次""".split())
+TOPIC_BACKGROUND_MONTHS = 6  # this month's petitions are set against the six months before
 
 
 @dataclass
@@ -48,16 +48,11 @@ def dashboard(ctx: PortalContext, staff: Staff, today: dt.date) -> dict:
                     row.overdue += state == "overdue"
                     row.due_soon += state == "due_soon"
         rows.append(row)
-    month = [c for c in cases if c.received_day().strftime("%Y-%m") == today.strftime("%Y-%m")]
+    this_month = today.replace(day=1)
+    start = dt.date.fromisoformat(add_months(today.strftime("%Y-%m"), -TOPIC_BACKGROUND_MONTHS) + "-01")
+    month = [c for c in cases if c.received_day() >= this_month]
+    earlier = [c for c in cases if start <= c.received_day() < this_month]
+    found = topics.hot_topics([f"{c.subject} {c.body}" for c in month], [f"{c.subject} {c.body}" for c in earlier])
     return {"rows": rows, "stages": [(s.value, STAGE_LABELS[s]) for s in Stage],
-            "topics": top_topics([f"{c.subject} {c.body}" for c in month]), "month_total": len(month)}
+            "topics": topics.top_terms(found), "month_total": len(month)}
 
-
-def top_topics(texts: list[str], limit: int = 10) -> list[tuple[str, int]]:
-    """Words that appear in the most petitions (each petition counts a word once)."""
-    from search_index.analyzer import words  # the portal's one Chinese segmenter and dictionary
-
-    counts: Counter = Counter()
-    for text in texts:
-        counts.update({w for w in words(text) if len(w) >= 2 and not w.isdigit() and w not in STOPWORDS})
-    return counts.most_common(limit)

@@ -110,7 +110,7 @@ def _unit_pages(content: ContentSet) -> Iterator[Page]:
     for code, unit in org.units.items():
         docs = sorted(by_unit.get(code, []), key=lambda d: (d.date, d.path), reverse=True)
         uri = f"units/{code}/index.md"
-        intro = [f"{UNIT_LEVEL_LABELS[unit.level]}级单位，行政区划代码 {code}，发文机关：{esc(unit.organ)}。"]
+        intro = [f"{unit.description}，发文机关：{esc(unit.organ)}。"]
         if unit.parent:
             intro.append(f"上级单位：[{esc(org[unit.parent].name)}]({link(uri, f'units/{unit.parent}/index.md')})。")
         children = org.children(code)

@@ -210,7 +210,7 @@ SLIPS = {
     "a unit level by another name": (
         "org/units.yaml", "level: county", "level: district",
         "org/units.yaml:14: level: 取值无效：“district”，可选：province（省）、city（市）、county（县（市、区））、"
-        "town（乡镇（街道））"),
+        "town（乡镇（街道））、party_body（党委部门）"),
     "a unit under a unit of the same level": (
         "org/units.yaml", 'parent: "130600"', 'parent: "130123"',
         "org/units.yaml:25: parent: 上级单位的层级（县（市、区））应高于本单位（县（市、区））"),
