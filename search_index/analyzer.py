@@ -102,3 +102,9 @@ def org_words(units) -> tuple[str, ...]:
                 found.add(unit.name[: -len(suffix)])
                 break
     return tuple(sorted(w for w in found if _HAN.fullmatch(w)))
+
+
+def segmenter():
+    """The rjieba instance of the default analyzer (user dictionary loaded), for callers that need
+    more than words, e.g. part-of-speech tags for the staff's hot topics. Read-only."""
+    return analyzer()._jieba
