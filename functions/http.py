@@ -140,8 +140,9 @@ def documented(success: int, model: type[BaseModel], description: str, *errors: 
     """OpenAPI `responses` of an operation: its success status with its model, and every error status
     it can answer with (each with the ErrorOut model)."""
     responses = {success: {"description": description, "content": {"application/json": {"model": model}}}}
+    # Any operation may meet an overloaded store or provider: 503 with Retry-After.
     responses.update({code: {"description": _ERROR_DESCRIPTIONS[code],
-                             "content": {"application/json": {"model": ErrorOut}}} for code in errors})
+                             "content": {"application/json": {"model": ErrorOut}}} for code in (*errors, 503)})
     return responses
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -49,8 +49,19 @@ def create_app(build_dir: Path, background: bool = False) -> Starlette:
         Mount("/review", review),
         Mount("/", StaticFiles(directory=build_dir / "site", html=True), name="site"),
     ]
+    site_404 = build_dir / "site" / "404.html"
+
+    async def not_routed(request: Request, exc) -> Response:
+        """A path no route matches (e.g. one holding a newline, which no route pattern takes): the
+        same Chinese 404 the functions and the site give, as JSON under /api/, else the site's page."""
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"statusCode": 404, "message": "没有这个地址"}, status_code=404)
+        body = site_404.read_text(encoding="utf-8") if site_404.is_file() else "<h1>没有这个页面</h1>"
+        return HTMLResponse(body, status_code=404)
+
+    handlers = {404: not_routed}
     if not background:
-        return Starlette(routes=routes)
+        return Starlette(routes=routes, exception_handlers=handlers)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -61,7 +72,7 @@ def create_app(build_dir: Path, background: bool = False) -> Starlette:
         stop.set()
         worker.join(5)
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
 
 
 def _outbox_worker(stop: threading.Event, every: float = 5.0) -> None:

@@ -148,7 +148,7 @@ class NewQueryCodeOut(BaseModel):
 
 
 @router.post("/api/petitions/<reference>/recovery",
-             responses=documented(200, MessageOut, "已处理（是否发送都回答同样的话）", 400, 413, 415, 422, 429))
+             responses=documented(200, MessageOut, "已处理（是否发送都回答同样的话）", 400, 404, 413, 415, 422, 429))
 def request_recovery(reference: Reference, request: Annotated[RecoveryIn, Body()]) -> MessageOut:
     """丢失查询码时，凭受理编号和手机号码获取短信验证码（登记时选择了短信通知的才会发送）。"""
     return MessageOut(message=recovery.request_code(config.context(), reference, request.mobile, _client()))

@@ -64,7 +64,8 @@ def test_the_issuer_listing_and_the_unit_page_show_the_party_body(pages):
 
 
 def test_search_filters_and_counts_documents_by_the_party_body(content, tmp_path):
-    engine = open_engine(build_index(content, tmp_path / "search-index"))
+    build_index(content, tmp_path / "search-index")
+    engine = open_engine(tmp_path / "search-index")
     by_issuer = engine.search(parse_request({"issuer": "中共河北省委组织部"}))
     assert [hit.url for hit in by_issuer.hits] == ["/regulations/zuzhi-gongzuo-2026/"]
     everything = engine.search(parse_request({"type": "regulation", "size": "50"}))
