@@ -107,7 +107,7 @@ def parse_request(params: Mapping[str, str | None] | None) -> SearchRequest:
         value = raw.get(name)
         if not value:
             values[name] = default
-        elif value.isdigit() and low <= int(value) <= high:
+        elif value.isascii() and value.isdigit() and len(value) <= 7 and low <= int(value) <= high:  # not ², ①, 9…9
             values[name] = int(value)
         else:
             label = "页码 page" if name == "page" else "每页条数 size"

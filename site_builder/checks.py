@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from .models import NormativeDocument, Survey, Unit, UnitLevel, normalize_doc_number
 from .sources import Problem, YamlDoc
+from .survey_counters import write_problems
 
 if TYPE_CHECKING:
     from .loader import ContentSet, Document
@@ -108,6 +109,10 @@ def _check_doc_numbers(content: ContentSet) -> Iterator[Problem]:
 def _check_survey(survey: Survey, rel: str, lines: YamlDoc, content: ContentSet) -> Iterator[Problem]:
     if content.org.resolve(survey.unit) is None:
         yield missing_unit(rel, lines.line_of(("unit",)), "unit", survey.unit)
+    # An answer's counters are stored in one bounded write: a survey that could exceed it is refused now.
+    for index, message in write_problems(survey):
+        where = ("questions",) if index is None else ("questions", index)
+        yield Problem(rel, lines.line_of(where), "questions" if index is None else f"questions.{index}", message)
     position = {q.id: i for i, q in enumerate(survey.questions)}
     for i, question in enumerate(survey.questions):
         cond = question.show_if
