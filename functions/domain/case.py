@@ -3,7 +3,7 @@ queue order, history, and what the petitioner may see of it.
 
 A Case is stored as the `data` of a Store record (`Case.to_data()`), except what grows with its
 history (`APPENDED`: steps, notes, returns, review answers), which is kept as items of its own beside
-it (`appended_since`, `Case.from_stored`), so a case never outgrows one stored item. Every stage change
+it (`Case.appended`, `Case.from_stored`), so a case never outgrows one stored item. Every stage change
 goes through the one transition table in `functions.domain.transitions`.
 """
 
@@ -213,15 +213,9 @@ class Case(_Part):
         """What the case's own stored item holds: everything but the appended lists."""
         return self.model_dump(mode="json", exclude_none=True, exclude=set(APPENDED))
 
-    def appended_since(self, stored: dict[str, int]) -> list[tuple[str, int, dict]]:
-        """(kind, position, item) of every appended entry beyond the `stored` count of its kind: what a
-        save has to add. Position is the entry's index in its list, so order is kept."""
-        out = []
-        for kind in APPENDED:
-            entries = getattr(self, kind)
-            for seq in range(stored.get(kind, 0), len(entries)):
-                out.append((kind, seq, entries[seq].model_dump(mode="json", exclude_none=True)))
-        return out
+    def appended(self, kind: str, start: int = 0) -> list[dict]:
+        """The entries of one appended list from `start` on, as stored."""
+        return [entry.model_dump(mode="json", exclude_none=True) for entry in getattr(self, kind)[start:]]
 
     # -- derived facts --------------------------------------------------------------------------
 

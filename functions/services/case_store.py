@@ -1,7 +1,9 @@
 """How a petition case is kept in the Store, in one place for every use case that reads or writes one.
 
-- The case's own record holds what does not grow (`Case.to_data`); what grows with its history —
-  steps, notes, returns, review answers (`case.APPENDED`) — is written as parts beside it, each once.
+- The case's own record holds what does not grow (`Case.to_data`) and how many of each appended kind
+  are stored; what grows with its history — steps, notes, returns, review answers (`case.APPENDED`) —
+  is written as parts beside it, each once. A change reads every part but the notes (which only the
+  case page shows), so a case with hundreds of long notes costs no more to work on than a new one.
 - The record is listed where staff look for it (`Case.listings`): open cases in the queue by nearest
   deadline, finished ones apart from it, every case under its stage and by the time it came in, each
   entry with only what the lists show. The Store keeps the handling unit's path, so a list is read
@@ -16,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from functions.domain.case import COLLECTION, Case
+from functions.domain.case import APPENDED, COLLECTION, Case
 from functions.domain.time_limits import china_date
 from functions.store import row_of
 from functions.store.protocol import AuditEvent, CounterIncrement, Listing, Part, Record
@@ -24,6 +26,8 @@ from functions.store.protocol import AuditEvent, CounterIncrement, Listing, Part
 from .context import PortalContext
 
 RECEIVED_COUNTER = "received"
+COUNTS = "appended"  # in the case record: how many parts of each appended kind are stored
+WITHOUT_NOTES = tuple(kind for kind in APPENDED if kind != "notes")
 
 
 @dataclass(frozen=True)
@@ -33,20 +37,32 @@ class StoredCase:
     case: Case
     version: int
     created_at: dt.datetime
-    stored_parts: dict[str, int] = field(default_factory=dict)  # how many of each appended kind are stored
+    read: dict[str, int] = field(default_factory=dict)    # parts of each kind read into `case`
+    stored: dict[str, int] = field(default_factory=dict)  # parts of each kind in the Store
 
     @classmethod
     def of(cls, record: Record, parts: list[Part] = ()) -> StoredCase:
         grouped: dict[str, list[dict]] = {}
         for part in sorted(parts, key=lambda p: (p.kind, p.seq)):
             grouped.setdefault(part.kind, []).append(part.data)
-        case = Case.from_stored(record.data, grouped)
-        return cls(case, record.version, record.created_at, {kind: len(items) for kind, items in grouped.items()})
+        read = {kind: len(items) for kind, items in grouped.items()}
+        stored = {kind: max(n, read.get(kind, 0)) for kind, n in (record.data.get(COUNTS) or {}).items()}
+        return cls(Case.from_stored(record.data, grouped), record.version, record.created_at, read,
+                   {**read, **stored})
 
 
-def load(ctx: PortalContext, reference: str) -> StoredCase | None:
+def load(ctx: PortalContext, reference: str, notes: bool = True) -> StoredCase | None:
+    """The case with its parts (without its notes, for a change: they are counted, not read)."""
     record = ctx.store.get(COLLECTION, reference)
-    return None if record is None else StoredCase.of(record, ctx.store.parts(COLLECTION, reference))
+    if record is None:
+        return None
+    return StoredCase.of(record, parts_of(ctx, record, notes))
+
+
+def parts_of(ctx: PortalContext, record: Record, notes: bool = True) -> list[Part]:
+    # A record written before the counts existed may hold its lists inline: read everything then.
+    skip = not notes and COUNTS in record.data
+    return ctx.store.parts(COLLECTION, record.key, kinds=WITHOUT_NOTES if skip else None)
 
 
 def counter_scope(unit: str) -> str:
@@ -54,13 +70,17 @@ def counter_scope(unit: str) -> str:
     return f"cases@{unit}"
 
 
-def record_of(case: Case, created_at: dt.datetime, version: int = 1) -> Record:
+def record_of(case: Case, created_at: dt.datetime, version: int = 1, stored: dict[str, int] | None = None) -> Record:
     listings = tuple(Listing(name, sort, summary) for name, sort, summary in case.listings())
-    return Record(COLLECTION, case.reference, case.to_data(), created_at, case.handling_unit, version, listings)
+    counts = stored if stored is not None else {kind: len(getattr(case, kind)) for kind in APPENDED}
+    return Record(COLLECTION, case.reference, {**case.to_data(), COUNTS: counts}, created_at, case.handling_unit,
+                  version, listings)
 
 
-def new_parts(case: Case, stored: dict[str, int]) -> tuple[Part, ...]:
-    return tuple(Part(kind, seq, data) for kind, seq, data in case.appended_since(stored))
+def new_parts(case: Case, read: dict[str, int], stored: dict[str, int]) -> tuple[Part, ...]:
+    """The appended entries beyond those read, numbered after those stored."""
+    return tuple(Part(kind, stored.get(kind, 0) + i, data) for kind in APPENDED
+                 for i, data in enumerate(case.appended(kind, read.get(kind, 0))))
 
 
 def _path(ctx: PortalContext, unit: str) -> tuple[str, ...]:
@@ -87,13 +107,21 @@ def count_changes(ctx: PortalContext, old: Case | None, new: Case) -> tuple[Coun
     return tuple(changes)
 
 
+def first_write(ctx: PortalContext, case: Case, received: dt.datetime) -> tuple[Record, tuple[Part, ...],
+                                                                               tuple[CounterIncrement, ...]]:
+    """Record, parts and counters of a new case."""
+    return record_of(case, received), new_parts(case, {}, {}), count_changes(ctx, None, case)
+
+
 def save(ctx: PortalContext, stored: StoredCase, new: Case, audit: AuditEvent) -> StoredCase:
     """One Store.update: the case, its new parts, its lists and counters, with the audit event.
     Raises VersionConflict if the case changed since `stored` was read."""
-    parts = new_parts(new, stored.stored_parts)
-    record = ctx.store.update(record_of(new, stored.created_at, stored.version), expected_version=stored.version,
-                              audit=audit, parts=parts, counters=count_changes(ctx, stored.case, new))
-    counts = dict(stored.stored_parts)
+    parts = new_parts(new, stored.read, stored.stored)
+    counts = dict(stored.stored)
     for part in parts:
         counts[part.kind] = max(counts.get(part.kind, 0), part.seq + 1)
-    return StoredCase(new, record.version, record.created_at, counts)
+    record = ctx.store.update(record_of(new, stored.created_at, stored.version, counts),
+                              expected_version=stored.version, audit=audit, parts=parts,
+                              counters=count_changes(ctx, stored.case, new))
+    read = {kind: stored.read.get(kind, 0) + sum(1 for p in parts if p.kind == kind) for kind in APPENDED}
+    return StoredCase(new, record.version, record.created_at, read, counts)

@@ -172,7 +172,7 @@ def all_queue_rows(ctx: PortalContext, staff: Staff, view: str, unit: str | None
         yield row_of(ctx, entry, today)
 
 
-def load(ctx: PortalContext, staff: Staff, reference: str) -> StoredCase:
+def load(ctx: PortalContext, staff: Staff, reference: str, notes: bool = True) -> StoredCase:
     require(staff, Permission.view_cases)
     record = ctx.store.get(COLLECTION, reference)
     if record is None:
@@ -185,7 +185,7 @@ def load(ctx: PortalContext, staff: Staff, reference: str) -> StoredCase:
         ctx.store.append_audit(AuditEvent(COLLECTION, OUT_OF_SCOPE, now, actor=staff.username,
                                           action="access_denied", unit=staff.unit))
         raise NotFoundError("没有这个信访事项")
-    return StoredCase.of(record, ctx.store.parts(COLLECTION, reference))
+    return StoredCase.of(record, case_store.parts_of(ctx, record, notes))
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,7 @@ def available_actions(ctx: PortalContext, stored: StoredCase, staff: Staff) -> l
 
 def attachment_link(ctx: PortalContext, staff: Staff, reference: str, attachment: str, seconds: int) -> str:
     """A short-lived download link to one attachment of a case in scope; every opening is audited."""
-    stored = load(ctx, staff, reference)
+    stored = load(ctx, staff, reference, notes=False)
     if attachment not in stored.case.attachments or ctx.blobs is None:
         raise NotFoundError("没有这个附件")
     now = ctx.clock()
@@ -299,7 +299,7 @@ def unlock(ctx: PortalContext, staff: Staff, reference: str, version: int) -> St
 
 
 def _for_change(ctx: PortalContext, staff: Staff, reference: str, version: int) -> StoredCase:
-    stored = load(ctx, staff, reference)
+    stored = load(ctx, staff, reference, notes=False)  # a change adds notes; it never needs to read them
     if stored.version != version:
         raise ConflictError(STALE)
     lock_ = holder(ctx, stored.case)

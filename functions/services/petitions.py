@@ -46,15 +46,15 @@ def submit_petition(ctx: PortalContext, petition: PetitionIn, idem: IdempotentRe
         query_code = codes.new_query_code()
         case = initial_case(petition, reference, codes.hash_query_code(query_code, ctx.secret_key), received)
         receipt = Receipt(query_code=query_code, **_status(ctx, case).model_dump())
-        return NewRecord(case_store.record_of(case, received), receipt.model_dump(mode="json"),
-                         case_store.new_parts(case, {}), case_store.count_changes(ctx, None, case))
+        record, parts, counters = case_store.first_write(ctx, case, received)
+        return NewRecord(record, receipt.model_dump(mode="json"), parts, counters)
 
     return Receipt.model_validate(insert_once(ctx, make, idem))
 
 
 def _authorised(ctx: PortalContext, reference: str, query_code: str) -> tuple[StoredCase, Case]:
     """The case, if the code matches. Unknown reference and wrong code are the same NotFoundError."""
-    stored = case_store.load(ctx, codes.normalize_reference(reference))
+    stored = case_store.load(ctx, codes.normalize_reference(reference), notes=False)  # notes are staff-only
     case = stored.case if stored else None
     # The HMAC is computed whether or not the case exists, so both answers take as long.
     if not codes.query_code_matches(query_code, case.query_code_hash if case else None, ctx.secret_key) \

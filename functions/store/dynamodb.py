@@ -342,11 +342,18 @@ class DynamoStore:
         return [found[k] for k in keys if k in found]
 
     @_guarded
-    def parts(self, collection: str, key: str) -> list[Part]:
+    def parts(self, collection: str, key: str, kinds: Sequence[str] | None = None) -> list[Part]:
         check_collection(collection)
-        items = self._query_all(KeyConditionExpression="PK = :pk AND begins_with(SK, :p)",
-                                ExpressionAttributeValues={":pk": _s(_record_pk(collection, key)), ":p": _s("P#")})
-        return [Part(item["kind"]["S"], int(item["seq"]["N"]), load_json(item["data"]["S"])) for item in items]
+        if kinds is not None and not kinds:
+            return []
+        # One query from the first kind asked for to the last ("$" sorts after "#"); kinds between them
+        # that were not asked for are left out here, so leaving out the first or last one reads nothing of it.
+        low, high = ("P#", "P$") if kinds is None else (f"P#{min(kinds)}#", f"P#{max(kinds)}$")
+        items = self._query_all(KeyConditionExpression="PK = :pk AND SK BETWEEN :low AND :high",
+                                ExpressionAttributeValues={":pk": _s(_record_pk(collection, key)), ":low": _s(low),
+                                                           ":high": _s(high)})
+        return [Part(item["kind"]["S"], int(item["seq"]["N"]), load_json(item["data"]["S"])) for item in items
+                if kinds is None or item["kind"]["S"] in kinds]
 
     @_guarded
     def get_idempotency(self, key: str, now: dt.datetime) -> IdempotencyClaim | None:

@@ -71,6 +71,7 @@ class _Event:
 class _Listed:
     entry: Entry
     path: tuple[str, ...]
+    position: str
 
 
 class MemoryStore:
@@ -78,7 +79,7 @@ class MemoryStore:
         self.tree = tree
         self._lock = threading.Lock()
         self._records: dict[tuple[str, str], Record] = {}
-        self._entries: dict[tuple[str, str, str], _Listed] = {}
+        self._entries: dict[tuple[str, str], dict[str, _Listed]] = {}  # (collection, key) → listing → entry
         self._parts: dict[tuple[str, str], dict[tuple[str, int], Part]] = {}
         self._events: list[_Event] = []
         self._claims: dict[str, IdempotencyClaim] = {}
@@ -97,15 +98,15 @@ class MemoryStore:
         self._events.append(_Event(len(self._events) + 1, stored, path))
 
     def _list(self, record: Record) -> None:
-        for key in [k for k in self._entries if k[:2] == (record.collection, record.key)]:
-            del self._entries[key]
+        self._entries.pop((record.collection, record.key), None)
         if not record.listings:
             return
         path = unit_path(self.tree, record.unit)
-        for listing in record.listings:
-            entry = Entry(record.collection, record.key, listing.name, record.unit, listing.sort, record.version,
-                          _utc(record.created_at), _thaw(summary_of(record, listing)))
-            self._entries[(record.collection, record.key, listing.name)] = _Listed(entry, path)
+        self._entries[(record.collection, record.key)] = {
+            listing.name: _Listed(Entry(record.collection, record.key, listing.name, record.unit, listing.sort,
+                                        record.version, _utc(record.created_at), _thaw(summary_of(record, listing))),
+                                  path, position(listing.sort, record.key))
+            for listing in record.listings}
 
     def _add_parts(self, record: Record, parts: tuple[Part, ...]) -> None:
         stored = self._parts.setdefault((record.collection, record.key), {})
@@ -188,11 +189,12 @@ class MemoryStore:
             if stored.touched_at is None or stored.touched_at < at:
                 self._records[(collection, key)] = replace(stored, touched_at=at)
 
-    def parts(self, collection: str, key: str) -> list[Part]:
+    def parts(self, collection: str, key: str, kinds: Sequence[str] | None = None) -> list[Part]:
         check_collection(collection)
         with self._lock:
             held = self._parts.get((collection, key), {})
-            return [replace(p, data=_thaw(p.data)) for _, p in sorted(held.items())]
+            return [replace(p, data=_thaw(p.data)) for (kind, _), p in sorted(held.items())
+                    if kinds is None or kind in kinds]
 
     def get_idempotency(self, key: str, now: dt.datetime) -> IdempotencyClaim | None:
         with self._lock:
@@ -238,26 +240,24 @@ class MemoryStore:
     def _matching(self, collection: str, listing: str, unit: str, lower: str | None,
                   upper: str | None) -> list[_Listed]:
         with self._lock:
-            return [item for (c, _, name), item in self._entries.items()
-                    if c == collection and name == listing and unit in item.path
-                    and in_bounds(item.entry.sort, lower, upper)]
+            return [item for (c, _), listed in self._entries.items() if c == collection
+                    for item in (listed.get(listing),)
+                    if item is not None and unit in item.path and in_bounds(item.entry.sort, lower, upper)]
 
     def listing(self, collection: str, listing: str, unit: str, *, limit: int = 50, after: str | None = None,
                 lower: str | None = None, upper: str | None = None,
                 descending: bool = False) -> tuple[list[Entry], str | None]:
         check_collection(collection)
         check_limit(limit)
-        found = [(position(item.entry.sort, item.entry.key), item.entry)
-                 for item in self._matching(collection, listing, unit, lower, upper)]
-        found.sort(key=lambda pair: pair[0], reverse=descending)
+        found = self._matching(collection, listing, unit, lower, upper)
         if after is not None:
             last = decode_token(after)[0]
-            found = [pair for pair in found if (pair[0] < last if descending else pair[0] > last)]
-        page = [copy.deepcopy(entry) for _, entry in found[:limit]]
+            found = [item for item in found if (item.position < last if descending else item.position > last)]
+        found.sort(key=lambda item: item.position, reverse=descending)
+        page = [replace(item.entry, summary=_thaw(item.entry.summary)) for item in found[:limit]]
         if len(found) <= limit:
             return page, None
-        last_position, last_entry = found[limit - 1]
-        return page, encode_token(last_position, last_entry.key)
+        return page, encode_token(found[limit - 1].position, found[limit - 1].entry.key)
 
     def tally(self, collection: str, listing: str, unit: str, *, lower: str | None = None,
               upper: str | None = None) -> dict[str, int]:

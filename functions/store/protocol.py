@@ -195,8 +195,8 @@ class Store(Protocol):
         """Note that a record was used at `at` (a session's last request) without a new version or an
         audit event: concurrent touches never conflict, the latest `at` stays. NotFound if missing."""
 
-    def parts(self, collection: str, key: str) -> list[Part]:
-        """Every part of a record, by kind and then seq."""
+    def parts(self, collection: str, key: str, kinds: Sequence[str] | None = None) -> list[Part]:
+        """The parts of a record (of these kinds only, if given), by kind and then seq."""
 
     def get_idempotency(self, key: str, now: dt.datetime) -> IdempotencyClaim | None:
         """The unexpired claim for `key`, if any."""

@@ -348,10 +348,11 @@ class SqliteStore:
             c.execute("UPDATE records SET touched_at = ? WHERE collection = ? AND key = ? "
                       "AND (touched_at IS NULL OR touched_at < ?)", (when, collection, key, when))
 
-    def parts(self, collection: str, key: str) -> list[Part]:
+    def parts(self, collection: str, key: str, kinds: Sequence[str] | None = None) -> list[Part]:
         check_collection(collection)
-        rows = self._conn().execute("SELECT kind, seq, data FROM parts WHERE collection = ? AND key = ? "
-                                    "ORDER BY kind, seq", (collection, key)).fetchall()
+        only = f" AND kind IN ({', '.join('?' * len(kinds))})" if kinds is not None else ""
+        rows = self._conn().execute(f"SELECT kind, seq, data FROM parts WHERE collection = ? AND key = ?{only} "
+                                    "ORDER BY kind, seq", (collection, key, *(kinds or ()))).fetchall()
         return [Part(kind, seq, load_json(data)) for kind, seq, data in rows]
 
     def get_idempotency(self, key: str, now: dt.datetime) -> IdempotencyClaim | None:

@@ -417,6 +417,9 @@ def test_parts_are_written_with_the_record_and_its_updates_and_read_in_order(sto
                                                    Part("step", 0, {"label": "登记"}), Part("step", 1, {})]
     assert store.parts("petition", "missing") == []
     assert store.get("petition", record.key).data == {"state": "accepted"}  # parts are not in the record
+    assert store.parts("petition", record.key, kinds=("step",)) == [Part("step", 0, {"label": "登记"}), Part("step", 1, {})]
+    assert [p.kind for p in store.parts("petition", record.key, kinds=("note", "step"))] == ["note"] * 2 + ["step"] * 2
+    assert store.parts("petition", record.key, kinds=()) == []
 
 
 def test_a_part_that_exists_already_conflicts_and_the_update_changes_nothing(store):
