@@ -31,11 +31,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import logging
 import random
 import secrets
-import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -47,8 +45,6 @@ from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 from functions.store import (
     RECORD_WHAT,
     TRANSACTION_LIMIT,
-    UNIT_LEVELS,
-    audit_position,
     check_collection,
     check_event,
     check_insert,
@@ -56,17 +52,32 @@ from functions.store import (
     check_update,
     decode_audit_token,
     decode_token,
-    dump_json,
     encode_token,
-    epoch_seconds,
     from_iso,
     load_json,
-    position,
     row_of,
-    summary_of,
     to_iso,
     unique_what,
     unit_path,
+)
+from functions.store.dynamodb_items import (
+    SHARDS,
+    TREE_INDEXES,
+    Items,
+    _n,
+    _s,
+    audit_of,
+    audit_sk,
+    check_version,
+    claim_item,
+    claim_of,
+    entry_of,
+    epoch_seconds,
+    record_item,
+    record_of,
+    record_pk,
+    shard_keys,
+    stamps,
 )
 from functions.store.protocol import (
     AlreadyExists,
@@ -75,7 +86,6 @@ from functions.store.protocol import (
     Entry,
     IdempotencyClaim,
     IdempotentReplay,
-    Listing,
     NotFound,
     Part,
     Record,
@@ -86,9 +96,9 @@ from functions.store.protocol import (
     VersionConflict,
 )
 
+__all__ = ["CLIENT_CONFIG", "SHARDS", "TREE_INDEXES", "DynamoStore"]
+
 CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
-TREE_INDEXES = tuple(f"tree{level}" for level in range(UNIT_LEVELS))
-SHARDS = 16
 # Cancellation reasons worth another try: another transaction held one of our items, or capacity.
 # botocore does not retry a cancelled transaction itself, because in general it cannot know.
 _RETRYABLE = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
@@ -101,27 +111,6 @@ _IDEMPOTENCY = "idempotency"
 # window is far over every limit and a double count no longer changes an answer.
 _HIT_TOKENS = 500
 _log = logging.getLogger("functions.store")
-
-
-def _s(value: str) -> dict[str, str]:
-    return {"S": value}
-
-
-def _n(value: int) -> dict[str, str]:
-    return {"N": str(value)}
-
-
-def _record_pk(collection: str, key: str) -> str:
-    return f"{collection}#{key}"
-
-
-def _audit_sk(seq: int) -> str:
-    # Zero-padded so text order is numeric order.
-    return f"A#{seq:012d}"
-
-
-def _shard(key: str) -> int:
-    return int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % SHARDS
 
 
 def _code(exc: ClientError) -> str:
@@ -146,31 +135,6 @@ def _guarded(method):
     return call
 
 
-class _Stamps:
-    """Insertion stamps: the tiebreak of the audit order, for events with the same `at`.
-
-    16 digits of this process's clock in microseconds, made strictly increasing within the process
-    (so events one process writes one after the other keep their order even within one microsecond
-    or when the clock steps back), then 64 random bits (so stamps of different processes never
-    collide). Across processes the order of two events with the same `at` is that of their
-    writers' clocks; DynamoDB offers no cheaper global sequence, and equal `at` values from
-    different requests hardly ever happen.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._last = 0
-
-    def next(self) -> str:
-        with self._lock:
-            self._last = max(time.time_ns() // 1000, self._last + 1)
-            micros = self._last
-        return f"{micros:016d}{secrets.token_hex(8)}"
-
-
-_stamps = _Stamps()
-
-
 class DynamoStore:
     """Store in one DynamoDB table. Thread-safe (boto3 clients are)."""
 
@@ -178,6 +142,7 @@ class DynamoStore:
         self.table = table_name
         self.tree = tree
         self.client = client if client is not None else boto3.client("dynamodb", config=CLIENT_CONFIG)
+        self.items = Items(table_name, self._path)
 
     def _path(self, unit: str | None) -> tuple[str, ...]:
         return () if unit is None else unit_path(self.tree, unit)
@@ -195,19 +160,19 @@ class DynamoStore:
         if idempotency is not None:
             # An expired claim that TTL has not yet deleted (TTL lags by up to days) may be replaced.
             # The insert has no "now" of its own; the record's creation time is that moment.
-            items.append(self._put(_claim_item(idempotency), "attribute_not_exists(PK) OR expires_at <= :now",
+            items.append(self.items.put(claim_item(idempotency), "attribute_not_exists(PK) OR expires_at <= :now",
                                    {":now": _s(to_iso(record.created_at))}, return_old=True))
             labels.append(_IDEMPOTENCY)
-        items.append(self._put(_record_item(record), "attribute_not_exists(PK)"))
+        items.append(self.items.put(record_item(record), "attribute_not_exists(PK)"))
         labels.append(RECORD_WHAT)
         # An event at seq 1 exists only if the record does (appended events have E# keys).
-        items.append(self._put(self._audit_item(audit, _audit_sk(record.version)), "attribute_not_exists(PK)"))
+        items.append(self.items.put(self.items.audit_item(audit, audit_sk(record.version)), "attribute_not_exists(PK)"))
         labels.append(RECORD_WHAT)
         for claim in unique:
-            items.append(self._put({"PK": _s(f"U#{claim.namespace}#{claim.value}"), "SK": _s("U")},
+            items.append(self.items.put({"PK": _s(f"U#{claim.namespace}#{claim.value}"), "SK": _s("U")},
                                    "attribute_not_exists(PK)"))
             labels.append(unique_what(claim))
-        rest = self._entries(record, record.version) + self._parts(record, parts) + self._counters(record, merged)
+        rest = self.items.entries(record, record.version) + self.items.parts(record, parts) + self.items.counters(record, merged)
         items += rest
         labels += [None] * len(rest)
         for attempt in range(_ATTEMPTS):
@@ -220,7 +185,7 @@ class DynamoStore:
                 assert idempotency is not None
                 stored = failed[_IDEMPOTENCY].get("Item") or self._get(f"I#{idempotency.key}", "I")
                 if stored is not None:
-                    raise IdempotentReplay(_claim(stored))
+                    raise IdempotentReplay(claim_of(stored))
                 # TTL deleted it between the cancellation and the read: the key is free, go again.
                 continue
             for label in labels:
@@ -233,21 +198,21 @@ class DynamoStore:
     def update(self, record: Record, *, expected_version: int, audit: AuditEvent, parts: tuple[Part, ...] = (),
                counters: tuple[CounterIncrement, ...] = ()) -> Record:
         merged = check_update(record, audit, parts, counters)
-        pk = _record_pk(record.collection, record.key)
+        pk = record_pk(record.collection, record.key)
         # Read first for created_at and the listings it leaves (an update never moves created_at, and a
         # transaction returns nothing), which also answers NotFound / VersionConflict without a write.
         current = self._get(pk, "R")
-        _check_version(current, expected_version)
+        check_version(current, expected_version)
         assert current is not None
         new_version = expected_version + 1
         left = {name for name, _, _ in load_json(current.get("listings", _s("[]"))["S"])} - \
             {listing.name for listing in record.listings}
-        items = [self._record_update(record, expected_version),
-                 self._put(self._audit_item(audit, _audit_sk(new_version)), "attribute_not_exists(PK)")]
-        items += self._parts(record, parts) + self._entries(record, new_version)
+        items = [self.items.record_update(record, expected_version),
+                 self.items.put(self.items.audit_item(audit, audit_sk(new_version)), "attribute_not_exists(PK)")]
+        items += self.items.parts(record, parts) + self.items.entries(record, new_version)
         items += [{"Delete": {"TableName": self.table, "Key": {"PK": _s(pk), "SK": _s(f"L#{name}")}}}
                   for name in sorted(left)]
-        items += self._counters(record, merged)
+        items += self.items.counters(record, merged)
         for attempt in range(_ATTEMPTS):
             reasons = self._transact(items)
             if reasons is None:
@@ -258,7 +223,7 @@ class DynamoStore:
                 # Someone else updated between our read and our write (or took the audit seq or a part,
                 # which means the same thing). Report the version as it is now.
                 now = reasons[0].get("Item") or self._get(pk, "R")
-                _check_version(now, expected_version)
+                check_version(now, expected_version)
                 raise VersionConflict(int(now["version"]["N"]) if now else None)
             self._back_off(reasons, attempt)
         raise StoreUnavailable("TransactionConflict")
@@ -268,7 +233,7 @@ class DynamoStore:
         check_collection(collection)
         try:
             self.client.update_item(
-                TableName=self.table, Key={"PK": _s(_record_pk(collection, key)), "SK": _s("R")},
+                TableName=self.table, Key={"PK": _s(record_pk(collection, key)), "SK": _s("R")},
                 UpdateExpression="SET touched = :at",
                 # No version: two requests of one session refresh it at once without a conflict, and
                 # an older time never replaces a newer one.
@@ -288,8 +253,8 @@ class DynamoStore:
         # random bits make practically impossible — and meets our own write when botocore repeats a
         # request whose answer was lost: the same item is there already, so the event is stored.
         for _ in range(_ATTEMPTS):
-            stamp = _stamps.next()
-            item = self._audit_item(event, f"E#{to_iso(event.at)}#{stamp}", stamp)
+            stamp = stamps.next()
+            item = self.items.audit_item(event, f"E#{to_iso(event.at)}#{stamp}", stamp)
             try:
                 self.client.put_item(TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(PK)",
                                      ReturnValuesOnConditionCheckFailure="ALL_OLD")
@@ -331,14 +296,14 @@ class DynamoStore:
     @_guarded
     def get(self, collection: str, key: str) -> Record | None:
         check_collection(collection)
-        item = self._get(_record_pk(collection, key), "R")
-        return None if item is None else _record(item)
+        item = self._get(record_pk(collection, key), "R")
+        return None if item is None else record_of(item)
 
     @_guarded
     def get_many(self, collection: str, keys: Sequence[str]) -> list[Record]:
         check_collection(collection)
-        found = {item["key"]["S"]: _record(item)
-                 for item in self._batch_get([(_record_pk(collection, k), "R") for k in dict.fromkeys(keys)])}
+        found = {item["key"]["S"]: record_of(item)
+                 for item in self._batch_get([(record_pk(collection, k), "R") for k in dict.fromkeys(keys)])}
         return [found[k] for k in keys if k in found]
 
     @_guarded
@@ -350,7 +315,7 @@ class DynamoStore:
         # that were not asked for are left out here, so leaving out the first or last one reads nothing of it.
         low, high = ("P#", "P$") if kinds is None else (f"P#{min(kinds)}#", f"P#{max(kinds)}$")
         items = self._query_all(KeyConditionExpression="PK = :pk AND SK BETWEEN :low AND :high",
-                                ExpressionAttributeValues={":pk": _s(_record_pk(collection, key)), ":low": _s(low),
+                                ExpressionAttributeValues={":pk": _s(record_pk(collection, key)), ":low": _s(low),
                                                            ":high": _s(high)})
         return [Part(item["kind"]["S"], int(item["seq"]["N"]), load_json(item["data"]["S"])) for item in items
                 if kinds is None or item["kind"]["S"] in kinds]
@@ -361,13 +326,13 @@ class DynamoStore:
         # TTL deletion is lazy, so an expired claim can still be in the table: judge it here.
         if item is None:
             return None
-        claim = _claim(item)
+        claim = claim_of(item)
         return claim if claim.expires_at > now else None
 
     @_guarded
     def counters(self, scope: str) -> dict[str, int]:
         totals: dict[str, int] = {}
-        for item in self._batch_get([(f"C#{scope}#{shard:02d}", "N") for shard in range(SHARDS)]):
+        for item in self._batch_get(shard_keys(scope)):
             for name, value in item.items():
                 if name.startswith("n:"):
                     totals[name[2:]] = totals.get(name[2:], 0) + int(value["N"])
@@ -379,12 +344,12 @@ class DynamoStore:
         # A# (record changes) and E# (appended) items in one query: "E$" sorts after every "E#…",
         # and a record's partition holds no other SK between them (L#, P# and R sort after both).
         items = self._query_all(KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :e",
-                                ExpressionAttributeValues={":pk": _s(_record_pk(collection, key)),
+                                ExpressionAttributeValues={":pk": _s(record_pk(collection, key)),
                                                            ":a": _s("A#"), ":e": _s("E$")})
         # The A# keys are in version order, not in audit order: sort by (at, stamp). The sort is
         # stable, so items written before stamps existed keep their version order among equal `at`.
         items.sort(key=lambda item: (item["at"]["S"], item.get("stamp", {}).get("S", "")))
-        return [_audit(item) for item in items]
+        return [audit_of(item) for item in items]
 
     @_guarded
     def audit_log(self, unit: str, *, limit: int = 100,
@@ -402,7 +367,7 @@ class DynamoStore:
             kwargs["KeyConditionExpression"] += f" AND T{level}SK < :after"
             kwargs["ExpressionAttributeValues"][":after"] = _s(f"{at}#{stamp}")
         items = self._query_page(limit, kwargs, f"T{level}SK")
-        page = [_audit(item) for item in items[:limit]]
+        page = [audit_of(item) for item in items[:limit]]
         if len(items) <= limit:
             return page, None
         last = items[limit - 1]
@@ -414,10 +379,10 @@ class DynamoStore:
                 descending: bool = False) -> tuple[list[Entry], str | None]:
         check_collection(collection)
         check_limit(limit)
-        level, kwargs, skip = self._tree_query(collection, listing, unit, lower, upper,
+        level, kwargs, skip = self.items.tree_query(collection, listing, unit, lower, upper,
                                                decode_token(after)[0] if after is not None else None, descending)
         items = self._query_page(limit, kwargs, f"T{level}SK", skip)
-        page = [_entry(item) for item in items[:limit]]
+        page = [entry_of(item) for item in items[:limit]]
         if len(items) <= limit:
             return page, None
         last = items[limit - 1]
@@ -427,7 +392,7 @@ class DynamoStore:
     def tally(self, collection: str, listing: str, unit: str, *, lower: str | None = None,
               upper: str | None = None) -> dict[str, int]:
         check_collection(collection)
-        _, kwargs, _ = self._tree_query(collection, listing, unit, lower, upper, None, False)
+        _, kwargs, _ = self.items.tree_query(collection, listing, unit, lower, upper, None, False)
         kwargs.update(ProjectionExpression="#path", ExpressionAttributeNames={"#path": "path"})
         counts: dict[str, int] = {}
         while True:
@@ -445,121 +410,7 @@ class DynamoStore:
         item = self._get(f"H#{bucket}", f"W#{to_iso(window_start)}")
         return int(item["n"]["N"]) if item else 0
 
-    # -- items ----------------------------------------------------------------------------------
-
-    def _tree_query(self, collection: str, listing: str, unit: str, lower: str | None, upper: str | None,
-                    after: str | None, descending: bool) -> tuple[int, dict[str, Any], str | None]:
-        """(level, query arguments, a position to leave out) for a listing's subtree query.
-
-        A key condition takes one range only, so an exclusive `after` and a bound become one
-        inclusive BETWEEN, and the item at `after` itself is skipped. `upper` needs no care: it is a
-        sort value without '#', so no position equals it and "<=" is "<".
-        """
-        level = len(self._path(unit)) - 1
-        sk = f"T{level}SK"
-        values: dict[str, Any] = {":u": _s(f"{collection}#{listing}#{unit}")}
-        start, end = (lower, after if after is not None else upper) if descending else \
-            (after if after is not None else lower, upper)
-        skip = after if after is not None and (start if not descending else end) == after else None
-        if start is not None and end is not None:
-            condition = f" AND {sk} BETWEEN :start AND :end"
-            values.update({":start": _s(start), ":end": _s(end)})
-        elif start is not None:
-            condition = f" AND {sk} {'>' if skip else '>='} :start"
-            values[":start"] = _s(start)
-            skip = None
-        elif end is not None:
-            condition = f" AND {sk} < :end"
-            values[":end"] = _s(end)
-            skip = None
-        else:
-            condition = ""
-        kwargs = {"TableName": self.table, "IndexName": TREE_INDEXES[level], "ScanIndexForward": not descending,
-                  "KeyConditionExpression": f"T{level}PK = :u{condition}", "ExpressionAttributeValues": values}
-        return level, kwargs, skip
-
-    def _tree_keys(self, path: tuple[str, ...], prefix: str, sort_key: str) -> dict[str, Any]:
-        keys: dict[str, Any] = {"path": _s("/".join(path))}
-        for level, code in enumerate(path):
-            keys[f"T{level}PK"] = _s(f"{prefix}#{code}")
-            keys[f"T{level}SK"] = _s(sort_key)
-        return keys
-
-    def _entries(self, record: Record, version: int) -> list[dict[str, Any]]:
-        if not record.listings:
-            return []
-        path = self._path(record.unit)
-        pk = _record_pk(record.collection, record.key)
-        puts = []
-        for listing in record.listings:
-            item = {"PK": _s(pk), "SK": _s(f"L#{listing.name}"), "collection": _s(record.collection),
-                    "key": _s(record.key), "listing": _s(listing.name), "unit": _s(record.unit or ""),
-                    "sort": _s(listing.sort), "version": _n(version), "created_at": _s(to_iso(record.created_at)),
-                    "summary": _s(dump_json(summary_of(record, listing)))}
-            item.update(self._tree_keys(path, f"{record.collection}#{listing.name}", position(listing.sort, record.key)))
-            puts.append({"Put": {"TableName": self.table, "Item": item}})
-        return puts
-
-    def _parts(self, record: Record, parts: tuple[Part, ...]) -> list[dict[str, Any]]:
-        pk = _record_pk(record.collection, record.key)
-        return [self._put({"PK": _s(pk), "SK": _s(f"P#{p.kind}#{p.seq:06d}"), "kind": _s(p.kind), "seq": _n(p.seq),
-                           "data": _s(dump_json(p.data))}, "attribute_not_exists(PK)") for p in parts]
-
-    def _counters(self, record: Record, merged: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
-        """One update per scope, on the shard the record's key picks: all of a scope's increments in one
-        ADD (at most MAX_COUNTERS_PER_SCOPE names, checked before)."""
-        shard = _shard(record.key)
-        updates = []
-        for scope, names in sorted(merged.items()):
-            ordered = sorted(names.items())
-            updates.append({"Update": {
-                "TableName": self.table, "Key": {"PK": _s(f"C#{scope}#{shard:02d}"), "SK": _s("N")},
-                "UpdateExpression": "ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(ordered))),
-                "ExpressionAttributeNames": {f"#c{i}": f"n:{name}" for i, (name, _) in enumerate(ordered)},
-                "ExpressionAttributeValues": {f":c{i}": _n(delta) for i, (_, delta) in enumerate(ordered)}}})
-        return updates
-
-    def _record_update(self, record: Record, expected_version: int) -> dict[str, Any]:
-        sets = ["#data = :data", "#version = :new", "listings = :listings"]
-        values: dict[str, Any] = {":data": _s(dump_json(record.data)), ":new": _n(expected_version + 1),
-                                  ":expected": _n(expected_version), ":listings": _s(_listings_json(record))}
-        if record.unit is None:
-            expression = "SET " + ", ".join(sets) + " REMOVE #unit"
-        else:
-            sets.append("#unit = :unit")
-            values[":unit"] = _s(record.unit)
-            expression = "SET " + ", ".join(sets)
-        return {"Update": {
-            "TableName": self.table, "Key": {"PK": _s(_record_pk(record.collection, record.key)), "SK": _s("R")},
-            "UpdateExpression": expression,
-            # A missing item has no version, so this also fails when it was never there.
-            "ConditionExpression": "#version = :expected",
-            # Names always go through placeholders: DATA and UNIT are reserved words.
-            "ExpressionAttributeNames": {"#data": "data", "#version": "version", "#unit": "unit"},
-            "ExpressionAttributeValues": values, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}}
-
-    def _audit_item(self, audit: AuditEvent, sk: str, stamp: str | None = None) -> dict[str, Any]:
-        stamp = stamp if stamp is not None else _stamps.next()
-        item = {"PK": _s(_record_pk(audit.collection, audit.key)), "SK": _s(sk),
-                "collection": _s(audit.collection), "key": _s(audit.key), "at": _s(to_iso(audit.at)),
-                "stamp": _s(stamp), "actor": _s(audit.actor), "action": _s(audit.action),
-                "before": _s(dump_json(audit.before)), "after": _s(dump_json(audit.after))}
-        if audit.unit is not None:
-            item["unit"] = _s(audit.unit)
-            # Sparse: events without a unit are in no unit's audit_log.
-            item.update(self._tree_keys(self._path(audit.unit), "#audit", audit_position(audit.at, stamp)))
-        return item
-
     # -- calls ----------------------------------------------------------------------------------
-
-    def _put(self, item: dict[str, Any], condition: str, values: dict[str, Any] | None = None, *,
-             return_old: bool = False) -> dict[str, Any]:
-        put: dict[str, Any] = {"TableName": self.table, "Item": item, "ConditionExpression": condition}
-        if values:
-            put["ExpressionAttributeValues"] = values
-        if return_old:  # the cancellation then carries the stored item: no second read, no TTL race
-            put["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-        return {"Put": put}
 
     def _transact(self, items: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
         """None when committed, else the cancellation reasons (one per item, in order).
@@ -628,54 +479,3 @@ class DynamoStore:
             if "LastEvaluatedKey" not in response:
                 return items
             kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-
-
-def _check_version(item: dict[str, Any] | None, expected: int) -> None:
-    if item is None:
-        raise NotFound("record")
-    if int(item["version"]["N"]) != expected:
-        raise VersionConflict(int(item["version"]["N"]))
-
-
-def _listings_json(record: Record) -> str:
-    return dump_json([[listing.name, listing.sort, listing.summary] for listing in record.listings])
-
-
-def _record_item(record: Record) -> dict[str, Any]:
-    item = {"PK": _s(_record_pk(record.collection, record.key)), "SK": _s("R"),
-            "collection": _s(record.collection), "key": _s(record.key), "created_at": _s(to_iso(record.created_at)),
-            "version": _n(record.version), "data": _s(dump_json(record.data)), "listings": _s(_listings_json(record))}
-    if record.unit is not None:
-        item["unit"] = _s(record.unit)
-    return item
-
-
-def _record(item: dict[str, Any]) -> Record:
-    listings = tuple(Listing(name, sort, summary) for name, sort, summary in load_json(item["listings"]["S"])) \
-        if "listings" in item else ()
-    return Record(item["collection"]["S"], item["key"]["S"], load_json(item["data"]["S"]),
-                  from_iso(item["created_at"]["S"]), item["unit"]["S"] if "unit" in item else None,
-                  int(item["version"]["N"]), listings, from_iso(item["touched"]["S"]) if "touched" in item else None)
-
-
-def _entry(item: dict[str, Any]) -> Entry:
-    return Entry(item["collection"]["S"], item["key"]["S"], item["listing"]["S"], item["unit"]["S"],
-                 item["sort"]["S"], int(item["version"]["N"]), from_iso(item["created_at"]["S"]),
-                 load_json(item["summary"]["S"]))
-
-
-def _audit(item: dict[str, Any]) -> AuditEvent:
-    return AuditEvent(item["collection"]["S"], item["key"]["S"], from_iso(item["at"]["S"]), item["actor"]["S"],
-                      item["action"]["S"], item["unit"]["S"] if "unit" in item else None,
-                      load_json(item["before"]["S"]), load_json(item["after"]["S"]))
-
-
-def _claim_item(claim: IdempotencyClaim) -> dict[str, Any]:
-    return {"PK": _s(f"I#{claim.key}"), "SK": _s("I"), "request_hash": _s(claim.request_hash),
-            "result": _s(claim.result),
-            "expires_at": _s(to_iso(claim.expires_at)), "expires": _n(epoch_seconds(claim.expires_at))}
-
-
-def _claim(item: dict[str, Any]) -> IdempotencyClaim:
-    return IdempotencyClaim(item["PK"]["S"][2:], item["request_hash"]["S"], item["result"]["S"],
-                            from_iso(item["expires_at"]["S"]))

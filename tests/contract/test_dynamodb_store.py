@@ -133,10 +133,10 @@ def test_counters_of_one_scope_go_to_one_item_of_one_of_the_scopes_shards(dynamo
 
 
 def test_insertion_stamps_grow_within_a_process_even_when_the_clock_does_not(monkeypatch):
-    from functions.store import dynamodb
+    from functions.store import dynamodb_items
 
-    monkeypatch.setattr(dynamodb.time, "time_ns", lambda: 1_772_353_800_000_000_000)
-    stamps = dynamodb._Stamps()
+    monkeypatch.setattr(dynamodb_items.time, "time_ns", lambda: 1_772_353_800_000_000_000)
+    stamps = dynamodb_items.Stamps()
     drawn = [stamps.next() for _ in range(5)]
     assert drawn == sorted(drawn) and len({s[:16] for s in drawn}) == 5 and all(len(s) == 32 for s in drawn)
 

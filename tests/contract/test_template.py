@@ -63,7 +63,7 @@ ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 # Variables Lambda sets itself; the template must not.
 RUNTIME_PROVIDED = {"AWS_LAMBDA_FUNCTION_NAME"}
 # config.make_store/make_blobs import the adapter for the URL lazily; on AWS these are the ones.
-AWS_ADAPTERS = ("functions/store/dynamodb.py", "functions/blobs/s3.py")
+AWS_ADAPTERS = ("functions/store/dynamodb.py", "functions/store/dynamodb_items.py", "functions/blobs/s3.py")
 
 
 def functions_of(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -293,7 +293,8 @@ def _camel(snake: str) -> str:
 def dynamodb_actions() -> set[str]:
     """IAM actions behind every call functions/store/dynamodb.py makes; a transaction is authorised
     item by item (Put → PutItem, Update → UpdateItem …)."""
-    source = (ROOT / "functions/store/dynamodb.py").read_text(encoding="utf-8")
+    source = "\n".join((ROOT / f"functions/store/{name}.py").read_text(encoding="utf-8")
+                       for name in ("dynamodb", "dynamodb_items"))
     calls = set(re.findall(r"self\.client\.(\w+)\(", source))
     actions = {f"dynamodb:{_camel(c)}" for c in calls if c != "transact_write_items"}
     if "transact_write_items" in calls:
