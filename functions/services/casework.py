@@ -100,14 +100,6 @@ def _state(days: int) -> str | None:
     return "overdue" if days < 0 else "due_soon" if days <= DUE_SOON else None
 
 
-def deadline_state(ctx: PortalContext, case: Case, today: dt.date) -> str | None:
-    """"overdue", "due_soon" (3 working days or less) or None, from the nearest open deadline."""
-    due = case.nearest_deadline()
-    if case.stage not in OPEN or due is None:
-        return None
-    return _state(days_left(ctx, due, today))
-
-
 def deadline_bounds(ctx: PortalContext, today: dt.date) -> tuple[str, str]:
     """(first, end) as ISO dates: a deadline before `first` is overdue (a working day has passed since
     it), one from `first` up to the day before `end` is due soon (3 working days or less)."""
