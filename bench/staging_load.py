@@ -110,14 +110,12 @@ class Pushback:
 
 
 def paced(rate: float, seconds: float, workers: int, action) -> None:
-    """Start `action(i)` `rate` times a second for `seconds`, on `workers` threads."""
+    """Start `action(i)` round(rate × seconds) times, `rate` a second, on `workers` threads."""
     with ThreadPoolExecutor(workers) as pool:
-        start, i = time.monotonic(), 0
-        while (now := time.monotonic() - start) < seconds:
-            while i < now * rate:
-                pool.submit(action, i)
-                i += 1
-            time.sleep(0.002)
+        start = time.monotonic()
+        for i in range(round(rate * seconds)):
+            time.sleep(max(0.0, start + i / rate - time.monotonic()))
+            pool.submit(action, i)
 
 
 def survey_run(ctx: PortalContext, survey_id: str, rate: float, seconds: float, workers: int) -> Run:
