@@ -21,24 +21,26 @@ from functions import keys
 from functions.blobs.protocol import BlobStore
 from functions.notify.protocol import Notifier
 from functions.services.context import PortalContext
-from functions.store.protocol import Store
+from functions.store.protocol import Store, UnitTree
+from site_builder.org import OrgTree
 from site_builder.registry import Registry
 
 _lock = threading.Lock()
 _context: PortalContext | None = None
 
 
-def make_store(url: str) -> Store:
+def make_store(url: str, tree: UnitTree | None = None) -> Store:
+    """The Store for a URL, keeping each record's unit path from `tree` (the organisation network)."""
     if url.startswith("sqlite:///"):
         from functions.store.sqlite import SqliteStore
 
         path = Path(url.removeprefix("sqlite:///"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        return SqliteStore(path)
+        return SqliteStore(path, tree=tree)
     if url.startswith("dynamodb://"):
         from functions.store.dynamodb import DynamoStore
 
-        return DynamoStore(url.removeprefix("dynamodb://"))
+        return DynamoStore(url.removeprefix("dynamodb://"), tree=tree)
     raise ValueError(f"PORTAL_STORE must be sqlite:///… or dynamodb://…, not {url!r}")
 
 
@@ -100,7 +102,8 @@ def context() -> PortalContext:
             var_dir = Path(store_url.removeprefix("sqlite:///")).parent if store_url.startswith("sqlite") else Path("var")
             key = _secret_key(var_dir)
             blobs = make_blobs(os.environ.get("PORTAL_BLOBS", f"file:///{(var_dir / 'uploads').resolve()}"), key)
-            _context = PortalContext(store=make_store(store_url), registry=Registry.load(build),
+            registry = Registry.load(build)
+            _context = PortalContext(store=make_store(store_url, OrgTree(registry.units)), registry=registry,
                                      secret_key=key, blobs=blobs,
                                      notifier=make_notifier(os.environ.get("PORTAL_NOTIFIER", ""), var_dir),
                                      site_url=os.environ.get("PORTAL_SITE_URL", "http://127.0.0.1:8000/"))

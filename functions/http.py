@@ -21,8 +21,10 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from functions.domain import errors as domain
-from functions.store.protocol import VersionConflict
+from functions.store.protocol import NotFound, StoreError, VersionConflict
 from search_index.errors import InvalidSearch, SearchUnavailable
 from site_builder.messages import readable_errors
 
@@ -42,13 +44,25 @@ STATUS: dict[type[Exception], HTTPStatus] = {
     domain.InternalError: HTTPStatus.INTERNAL_SERVER_ERROR,
     domain.DomainError: HTTPStatus.BAD_REQUEST,
     VersionConflict: HTTPStatus.CONFLICT,
+    NotFound: HTTPStatus.NOT_FOUND,
+    # The Store's own failures after its retries (StoreUnavailable is a ServiceUnavailable, above), and
+    # AWS errors no adapter turned into one (an S3 call throttled or timed out): try again later.
+    StoreError: HTTPStatus.SERVICE_UNAVAILABLE,
+    ClientError: HTTPStatus.SERVICE_UNAVAILABLE,
+    BotoCoreError: HTTPStatus.SERVICE_UNAVAILABLE,
     InvalidSearch: HTTPStatus.UNPROCESSABLE_ENTITY,
     SearchUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
 }
+BUSY = "系统繁忙，本次操作没有完成，请稍后再试"
 MESSAGES: dict[type[Exception], str] = {
     VersionConflict: "内容刚刚被他人修改，请刷新页面后重试",
+    NotFound: "没有找到要修改的内容，请刷新页面后重试",
+    StoreError: BUSY,
+    ClientError: BUSY,
+    BotoCoreError: BUSY,
     SearchUnavailable: "检索服务暂时不可用，请稍后再试",
 }
+RETRY_AFTER = 5  # seconds, when a 503 names no wait of its own
 
 
 # How fields are named to the person who filled in the form.
@@ -102,7 +116,10 @@ def message_of(exc: Exception) -> str:
 
 
 def retry_after(exc: Exception) -> int | None:
-    return getattr(exc, "retry_after", None)
+    wait = getattr(exc, "retry_after", None)
+    if wait is None and status_of(exc) is HTTPStatus.SERVICE_UNAVAILABLE:
+        return RETRY_AFTER
+    return wait
 
 
 def is_https(headers: dict[str, str]) -> bool:
@@ -190,6 +207,14 @@ def unexpected(exc: BaseException) -> domain.InternalError:
     return domain.InternalError(UNEXPECTED)
 
 
+def unavailable(exc: Exception) -> None:
+    """Log why a request got a 503: the error's class and AWS error code (or the Store's cause) and the
+    operation — never its message or the request, which may hold personal data."""
+    code = exc.response.get("Error", {}).get("Code", "") if isinstance(exc, ClientError) else getattr(exc, "cause", "")
+    operation = getattr(exc, "operation_name", "")
+    _log.warning("unavailable: %s %s %s", type(exc).__name__, code, operation)
+
+
 def method_not_allowed(app: APIGatewayHttpResolver, method: str, path: str) -> domain.MethodNotAllowed | None:
     """A 405 when the path is routed for other methods only (None when the method is routed, or the path
     is not at all: that stays a 404). Reads the resolver's route list (Powertools is pinned)."""
@@ -216,6 +241,8 @@ def make_resolver(render_error: Callable[[Exception], Response] = json_error) ->
 
     @app.exception_handler(list(STATUS))
     def _mapped(exc: Exception) -> Response:
+        if status_of(exc) is HTTPStatus.SERVICE_UNAVAILABLE:
+            unavailable(exc)
         return render_error(exc)
 
     @app.exception_handler(Exception)

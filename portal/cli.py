@@ -142,7 +142,9 @@ def _serve(args) -> int:
     from .server import serve
 
     registry = Registry.load(args.out)
-    staff_cli.bootstrap_admin(next(u.code for u in registry.units if u.parent is None))
+    from site_builder.org import OrgTree
+
+    staff_cli.bootstrap_admin(next(u.code for u in registry.units if u.parent is None), OrgTree(registry.units))
     serve(args.out, host=args.host, port=args.port)
     return 0
 

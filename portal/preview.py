@@ -186,7 +186,7 @@ class PreviewApp:
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":  # the inner app is replaced after builds: answer for it
-            while (message := await receive())["type"] != "lifespan.shutdown":
+            while (await receive())["type"] != "lifespan.shutdown":
                 await send({"type": "lifespan.startup.complete"})
             await send({"type": "lifespan.shutdown.complete"})
             return

@@ -42,6 +42,7 @@ def create_app(build_dir: Path, background: bool = False) -> Starlette:
         # On AWS the browser posts attachments straight to S3; locally this endpoint plays S3's part.
         Route(UPLOAD_PATH, local_upload, methods=["POST"]),
         Route(DOWNLOAD_PATH + "/attachments/{name}", local_download, methods=["GET"]),
+        Route(DOWNLOAD_PATH + "/exports/{name}", local_export, methods=["GET"]),
         Mount("/api", submissions),
         Mount("/forms", submissions),
         Route("/messages", submissions),
@@ -133,6 +134,26 @@ async def local_download(request: Request) -> Response:
         return PlainTextResponse(f"无法打开附件：{exc}", status_code=403)
     return Response(data, media_type=_TYPES[extension],
                     headers={"Content-Disposition": "attachment", "Cache-Control": "no-store",
+                             "X-Content-Type-Options": "nosniff"})
+
+
+async def local_export(request: Request) -> Response:
+    """A staff export through its signed link (S3's presigned GET on AWS), saved under its Chinese name."""
+    from functions import config
+    from functions.blobs.protocol import EXPORTS
+    from functions.reports.csv import content_disposition
+
+    name, filename = request.path_params["name"], request.query_params.get("filename", "")
+    ctx = config.context()
+    if not name.endswith(".csv") or not hasattr(ctx.blobs, "open_download"):
+        return PlainTextResponse("没有这个文件", status_code=404)
+    try:
+        data = await run_in_threadpool(ctx.blobs.open_download, EXPORTS + name, request.query_params.get("expires", ""),
+                                       request.query_params.get("signature", ""), ctx.clock(), filename)
+    except PolicyError as exc:
+        return PlainTextResponse(f"无法下载：{exc}", status_code=403)
+    return Response(data, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": content_disposition(filename or name), "Cache-Control": "no-store",
                              "X-Content-Type-Options": "nosniff"})
 
 

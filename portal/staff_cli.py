@@ -20,10 +20,18 @@ def _accounts():
     return accounts
 
 
-def _store():
+def _org():
+    from site_builder.org import OrgTree
+    from site_builder.registry import Registry
+
+    return OrgTree(Registry.load(Path(os.environ.get("PORTAL_BUILD_DIR", "build"))).units)
+
+
+def _store(org=None):
+    """The Store of PORTAL_STORE, keeping unit paths from the built registry (run `portal build` first)."""
     from functions.config import make_store
 
-    return make_store(os.environ.get("PORTAL_STORE", "sqlite:///var/portal.db"))
+    return make_store(os.environ.get("PORTAL_STORE", "sqlite:///var/portal.db"), org or _org())
 
 
 def _now() -> dt.datetime:
@@ -86,23 +94,23 @@ def _reset(args) -> int:
 
 
 def _list(args) -> int:
-    from site_builder.org import OrgTree
-    from site_builder.registry import Registry
-
-    org = OrgTree(Registry.load(Path(os.environ.get("PORTAL_BUILD_DIR", "build"))).units)
-    store = _store()
-    units = org.subtree(args.unit) if args.unit else list(org.units)
-    for code in units:
-        for record in store.queue(_accounts().STAFF, code, limit=500)[0]:
-            staff = _accounts().get_staff(store, record.key)
-            state = "已停用" if staff.disabled else "正常"
-            print(f"{staff.username}\t{staff.name}\t{org[code].name}\t{staff.role.label}\t{state}")
+    org, store, accounts = _org(), _store(), _accounts()
+    for top in [args.unit] if args.unit else org.roots:
+        token = None
+        while True:
+            entries, token = store.listing(accounts.STAFF, accounts.ACCOUNTS, top, limit=500, after=token)
+            for entry in entries:
+                staff = accounts.staff_of(entry.summary, entry.unit)
+                name = org[staff.unit].name if staff.unit in org else staff.unit
+                print(f"{staff.username}\t{staff.name}\t{name}\t{staff.role.label}\t{'已停用' if staff.disabled else '正常'}")
+            if token is None:
+                break
     return 0
 
 
-def bootstrap_admin(root_unit: str) -> None:
+def bootstrap_admin(root_unit: str, org=None) -> None:
     """On a fresh store, create the first 管理员 for the province and print its password once."""
-    store = _store()
+    store = _store(org)
     if store.counters("staff").get("accounts", 0) > 0:
         return
     password = _accounts().new_password()
@@ -136,9 +144,14 @@ def _report(args) -> int:
     if window is None:
         print(f"错误：没有征求意见稿“{args.consultation_id}”（先运行 portal build）", file=sys.stderr)
         return 2
-    store = _store()
-    comments = [dict(r.data) for r in store.queue(COMMENT, window.unit, limit=10000)[0]
-                if r.data["consultation"] == window.id]
+    from functions.services.submissions import consultation_listing
+
+    store, comments, token = _store(), [], None
+    while True:
+        entries, token = store.listing(COMMENT, consultation_listing(window.id), window.unit, limit=500, after=token)
+        comments += [dict(e.summary) for e in entries]
+        if token is None:
+            break
     target = args.content / "reports" / f"{window.id}-adoption.md"
     target.parent.mkdir(parents=True, exist_ok=True)
     # "截至" is the China date: a report written at 01:00 in Beijing is the new day's.

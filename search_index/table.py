@@ -13,7 +13,6 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 
-from .records import FACETS
 
 ROW = ("path", "type", "issuer", "level", "validity", "unit", "date", "effective", "doc_number")
 

@@ -17,6 +17,7 @@ from .articles import article_problems
 from .content import ContentSet, Document
 from .models import KIND_LABELS, UNIT_LEVEL_LABELS, Kind, NormativeDocument, Survey, Unit, UnitLevel, normalize_doc_number
 from .sources import Problem, YamlDoc
+from .survey_counters import write_problems
 
 UNITS_FILE = "org/units.yaml"
 _LEVEL_RANK = {UnitLevel.province: 0, UnitLevel.city: 1, UnitLevel.county: 2, UnitLevel.town: 3}
@@ -209,6 +210,11 @@ def _check_survey(survey: Survey, rel: str, lines: YamlDoc, content: ContentSet)
     if unit is not None and content.org.resolve(unit) is None:
         yield missing_unit(rel, lines.line_of(("unit",)), "unit", unit)
     questions = getattr(survey, "questions", [])
+    # An answer's counters are stored in one bounded write: a survey that could exceed it is refused now.
+    if questions:
+        for index, message in write_problems(survey):
+            where = ("questions",) if index is None else ("questions", index)
+            yield Problem(rel, lines.line_of(where), "questions" if index is None else f"questions.{index}", message)
     position = {q.id: i for i, q in enumerate(questions)}
     for i, question in enumerate(questions):
         cond = question.show_if

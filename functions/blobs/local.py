@@ -8,7 +8,10 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import shutil
 from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import quote
 
 from .protocol import PresignedUpload
 
@@ -75,16 +78,25 @@ class LocalBlobStore:
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
-    def download_url(self, key: str, expires_at: dt.datetime) -> str:
-        """Like an S3 presigned GET: the key, an expiry and a signature over both."""
-        expires = int(expires_at.timestamp())
-        signature = self._sign(f"GET|{key}|{expires}")
-        return f"{DOWNLOAD_PATH}/{key}?expires={expires}&signature={signature}"
+    def put_file(self, key: str, body: BinaryIO, content_type: str) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        with tmp.open("wb") as out:
+            shutil.copyfileobj(body, out)
+        tmp.replace(path)
 
-    def open_download(self, key: str, expires: str, signature: str, now: dt.datetime) -> bytes:
+    def download_url(self, key: str, expires_at: dt.datetime, filename: str | None = None) -> str:
+        """Like an S3 presigned GET: the key, an expiry (and the name to save as), signed together."""
+        expires = int(expires_at.timestamp())
+        name = f"&filename={quote(filename, safe='')}" if filename else ""
+        signature = self._sign(f"GET|{key}|{expires}|{filename or ''}")
+        return f"{DOWNLOAD_PATH}/{key}?expires={expires}{name}&signature={signature}"
+
+    def open_download(self, key: str, expires: str, signature: str, now: dt.datetime, filename: str = "") -> bytes:
         """The object's bytes if the link is genuine and unexpired; PolicyError otherwise."""
-        genuine = hmac.compare_digest(self._sign(f"GET|{key}|{expires}"), signature)
-        if not (expires.isascii() and expires.isdigit()) or not genuine:
+        if not (expires.isascii() and expires.isdigit()) or \
+                not hmac.compare_digest(self._sign(f"GET|{key}|{expires}|{filename}"), signature):
             raise PolicyError("链接无效")
         if now.timestamp() > int(expires):
             raise PolicyError("链接已过期，请回到案件页面重新打开附件")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import BinaryIO, Protocol, runtime_checkable
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -17,6 +17,7 @@ ALLOWED_TYPES = {
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 INCOMING = "incoming/"      # uploads wait here; the bucket expires what is left after a day
 ATTACHMENTS = "attachments/"  # attachments of stored petitions, kept
+EXPORTS = "exports/"          # CSV exports for staff: read through a short link, expired by the bucket after a day
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,12 @@ class BlobStore(Protocol):
     def move(self, key: str, new_key: str) -> None:
         """Move an object (uploads leave the expiring incoming/ prefix once their petition is kept)."""
 
-    def download_url(self, key: str, expires_at: dt.datetime) -> str:
-        """A link that reads one object until `expires_at` (staff opening an attachment)."""
+    def put_file(self, key: str, body: BinaryIO, content_type: str) -> None:
+        """Store a file read from `body` (an export), encrypted at rest."""
+
+    def download_url(self, key: str, expires_at: dt.datetime, filename: str | None = None) -> str:
+        """A link that reads one object until `expires_at` (staff opening an attachment, an export),
+        saved under `filename` if given."""
 
 
 def sniff_ok(content_type: str, first_bytes: bytes) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import BinaryIO
 
 import boto3
 from botocore.config import Config
@@ -41,10 +42,18 @@ class S3BlobStore:
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
 
-    def download_url(self, key: str, expires_at: dt.datetime) -> str:
+    def put_file(self, key: str, body: BinaryIO, content_type: str) -> None:
+        # One PUT (up to 5 GB): an export of 20,000 long rows is tens of MB. Encrypted with the bucket's key.
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type,
+                               ServerSideEncryption="AES256")
+
+    def download_url(self, key: str, expires_at: dt.datetime, filename: str | None = None) -> str:
+        from functions.reports.csv import content_disposition
+
         seconds = max(1, int((expires_at - dt.datetime.now(dt.timezone.utc)).total_seconds()))
+        disposition = content_disposition(filename) if filename else "attachment"
         return self.client.generate_presigned_url(
-            "get_object", Params={"Bucket": self.bucket, "Key": key, "ResponseContentDisposition": "attachment"},
+            "get_object", Params={"Bucket": self.bucket, "Key": key, "ResponseContentDisposition": disposition},
             ExpiresIn=seconds)
 
     def move(self, key: str, new_key: str) -> None:

@@ -1,8 +1,10 @@
 """The petition case (信访件) as one typed object: its stages and their named subsets, deadlines,
 queue order, history, and what the petitioner may see of it.
 
-A Case is stored as the `data` of a Store record (`Case.to_data()` / `Case.from_data()`); every stage
-change goes through the one transition table in `functions.domain.transitions`.
+A Case is stored as the `data` of a Store record (`Case.to_data()`), except what grows with its
+history (`APPENDED`: steps, notes, returns, review answers), which is kept as items of its own beside
+it (`Case.appended`, `Case.from_stored`), so a case never outgrows one stored item. Every stage change
+goes through the one transition table in `functions.domain.transitions`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,17 @@ from .time_limits import CHINA, TIME_LIMITS, Limit, china_date
 
 COLLECTION = "petition"  # the Store collection of cases
 FINISHED_SORT = "~"      # finished cases sort after every open deadline in a unit's queue
+# The lists a case is in (see Case.listings): open cases in QUEUE by nearest deadline, finished ones in
+# DONE by the day they closed, every case in its stage's list and in RECEIVED by the time it came in.
+QUEUE, DONE, RECEIVED = "queue", "done", "received"
+FACTS = "facts"  # every case by arrival, with what the figures need (functions.domain.statistics.CaseFacts)
+TOPIC_TEXT = 1000  # characters of subject and body the dashboard's topics read from the RECEIVED list
+# What grows with a case's history: kept as separate items, appended to, never rewritten.
+APPENDED: tuple[str, ...] = ("steps", "notes", "returns", "review_answers")
+
+
+def stage_listing(stage: Stage | str) -> str:
+    return f"stage:{stage.value if isinstance(stage, Stage) else stage}"
 
 
 class PetitionKind(str, enum.Enum):
@@ -217,8 +230,20 @@ class Case(_Part):
     def from_data(cls, data: dict[str, Any]) -> Case:
         return cls.model_validate(data)
 
-    def to_data(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_none=True)
+    @classmethod
+    def from_stored(cls, data: dict, appended: dict[str, list[dict]]) -> Case:
+        """The case from its stored data and its appended items by kind. Data written before the
+        appended lists moved out still carries them inline: those are used when no items exist."""
+        merged = {**data, **{kind: items for kind, items in appended.items() if kind in APPENDED and items}}
+        return cls.model_validate(merged)
+
+    def to_data(self) -> dict:
+        """What the case's own stored item holds: everything but the appended lists."""
+        return self.model_dump(mode="json", exclude_none=True, exclude=set(APPENDED))
+
+    def appended(self, kind: str, start: int = 0) -> list[dict]:
+        """The entries of one appended list from `start` on, as stored."""
+        return [entry.model_dump(mode="json", exclude_none=True) for entry in getattr(self, kind)[start:]]
 
     # -- derived facts --------------------------------------------------------------------------
 
@@ -260,10 +285,27 @@ class Case(_Part):
     def received_day(self) -> dt.date:
         return china_date(self.received)
 
-    def record_fields(self) -> dict[str, Any]:
-        """How a case is kept in the Store: owned by its handling unit, queued by its nearest deadline."""
-        return {"collection": COLLECTION, "key": self.reference, "data": self.to_data(), "unit": self.handling_unit,
-                "queue_sort": self.queue_sort()}
+    def queue_summary(self) -> dict:
+        """What a queue page and its CSV export show of a case (kept beside each list entry, so a page
+        of the queue never reads whole cases): codes, not labels; dates as ISO text."""
+        due = None if self.finished else self.nearest_deadline()
+        return {"subject": self.subject, "kind": self.kind.value, "stage": self.stage.value,
+                "handling_unit": self.handling_unit, "deadline": due.isoformat() if due else None,
+                "received": self.received.isoformat(), "rating": self.rating.value if self.rating else None,
+                "review_reasons": "；".join(r.reason for r in self.review_requests),
+                "attachments": "、".join(self.attachment_names.get(a, a) for a in self.attachments),
+                "mailbox": self.mailbox}
+
+    def listings(self) -> list[tuple[str, str, dict]]:
+        """(list, sort, what it shows) for each list the case is in: QUEUE while open (by nearest
+        deadline) or DONE once finished (by the day it closed), its stage's list (same order), and
+        RECEIVED (by arrival, with the text the dashboard's topics read)."""
+        summary = self.queue_summary()
+        sort = self.queue_sort()
+        text = f"{self.subject} {self.body}"[:TOPIC_TEXT]
+        return [(DONE if self.finished else QUEUE, sort, summary), (stage_listing(self.stage), sort, summary),
+                (RECEIVED, self.received.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),
+                 {"text": text})]
 
 
 # --- what the petitioner sees -------------------------------------------------------------------

@@ -1,23 +1,27 @@
-"""Figures about how cases are handled, per unit and month: pure functions over `Case` objects, for
-the public 办理情况统计 and the leaders' pages. Dates are China dates."""
+"""Figures about how cases are handled, per unit and month, for the public 办理情况统计 and the
+leaders' pages: pure functions over `CaseFacts`, the few facts of a case they need. A case's facts are
+kept beside it in the Store (services/case_store.py: the FACTS listing, by arrival), so a page of
+figures reads those small entries over a subtree and never a whole case. Dates are China dates."""
 
 from __future__ import annotations
 
 import datetime as dt
 import statistics
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from .case import Case, Rating
-from .time_limits import TIME_LIMITS, Limit
+from .time_limits import TIME_LIMITS, Limit, china_date
 
 GOOD = frozenset({Rating.satisfied, Rating.basically_satisfied})
+# The limits the handling units must keep (the petitioner's own windows to ask for 复查 are not theirs).
+UNIT_LIMITS = frozenset({Limit.assign, Limit.accept_decision, Limit.object, Limit.handle, Limit.review,
+                         Limit.re_review})
 
 
 def first_reply_day(case: Case) -> dt.date | None:
     """When the case was first answered (the 答复 step), China date."""
-    from .time_limits import china_date
-
     return next((china_date(s.at) for s in case.steps if s.action == "reply"), None)
 
 
@@ -27,6 +31,47 @@ def reply_deadline(case: Case) -> dt.date | None:
         return None
     days = TIME_LIMITS[Limit.handle].days + (case.extension.days if case.extension else 0)
     return case.accepted_on + dt.timedelta(days=days)
+
+
+def answering_unit(case: Case) -> str:
+    """The unit a case's handling figures belong to: the one that gave the first reply (a 复查
+    later moves the case up, not its figures), else the unit handling it now."""
+    return next((s.unit for s in case.steps if s.action == "reply" and s.unit), case.handling_unit)
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the figures need of one case."""
+
+    kind: str
+    unit: str              # the unit it was addressed to
+    answering_unit: str
+    received: dt.date
+    replied: dt.date | None
+    reply_due: dt.date | None
+    rated_good: bool | None  # the first rating (before any 复查), None if not rated
+    reviewed: bool
+    finished: bool
+    unit_due: dt.date | None  # the earliest running deadline the handling units must keep
+
+    @classmethod
+    def of(cls, case: Case) -> CaseFacts:
+        first = [r for r in case.ratings if r.answer == 0]
+        running = [day for limit, day in case.deadlines.items() if limit in UNIT_LIMITS]
+        return cls(case.kind.value, case.unit, answering_unit(case), case.received_day(), first_reply_day(case),
+                   reply_deadline(case), first[-1].rating in GOOD if first else None, bool(case.review_requests),
+                   case.finished, min(running) if running else None)
+
+    def to_summary(self) -> dict[str, Any]:
+        return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_summary(cls, data: dict[str, Any]) -> CaseFacts:
+        day = {name: dt.date.fromisoformat(data[name]) if data.get(name) else None
+               for name in ("received", "replied", "reply_due", "unit_due")}
+        return cls(data["kind"], data["unit"], data["answering_unit"], day["received"] or dt.date.min, day["replied"],
+                   day["reply_due"], data.get("rated_good"), bool(data.get("reviewed")), bool(data.get("finished")),
+                   day["unit_due"])
 
 
 @dataclass
@@ -41,19 +86,16 @@ class Figures:
     rated_good: int = 0
     reviews: int = 0
 
-    def add(self, case: Case) -> None:
+    def add(self, case: CaseFacts) -> None:
         self.received += 1
-        replied = first_reply_day(case)
-        if replied is not None:
+        if case.replied is not None:
             self.replied += 1
-            self.days_to_reply.append((replied - case.received_day()).days)
-            due = reply_deadline(case)
-            self.replied_in_time += due is not None and replied <= due
-        first = [r for r in case.ratings if r.answer == 0]
-        if first:
+            self.days_to_reply.append((case.replied - case.received).days)
+            self.replied_in_time += case.reply_due is not None and case.replied <= case.reply_due
+        if case.rated_good is not None:
             self.rated += 1
-            self.rated_good += first[-1].rating in GOOD
-        self.reviews += bool(case.review_requests)
+            self.rated_good += case.rated_good
+        self.reviews += case.reviewed
 
     @property
     def in_time_rate(self) -> float | None:
@@ -83,11 +125,12 @@ class Figures:
         return round(100 * self.reviews / self.replied, 1) if self.replied else None
 
 
-def month_of(case: Case) -> str:
-    return case.received_day().strftime("%Y-%m")
+def month_of(case: CaseFacts) -> str:
+    return case.received.strftime("%Y-%m")
 
 
-def by_group_and_month(cases: Iterable[Case], group_of: Callable[[Case], str | None]) -> dict[tuple[str, str], Figures]:
+def by_group_and_month(cases: Iterable[CaseFacts],
+                       group_of: Callable[[CaseFacts], str | None]) -> dict[tuple[str, str], Figures]:
     """(group, "YYYY-MM") → Figures; cases whose group is None are left out."""
     table: dict[tuple[str, str], Figures] = {}
     for case in cases:
@@ -97,34 +140,16 @@ def by_group_and_month(cases: Iterable[Case], group_of: Callable[[Case], str | N
     return table
 
 
-# --- periods and lateness, for the leaders' 决策参考 -----------------------------------------------
+# --- lateness, for the leaders' 决策参考 ------------------------------------------------------------
 
-# The limits the handling units must keep (the petitioner's own windows to ask for 复查 are not theirs).
-UNIT_LIMITS = frozenset({Limit.assign, Limit.accept_decision, Limit.object, Limit.handle, Limit.review,
-                         Limit.re_review})
-
-
-def answering_unit(case: Case) -> str:
-    """The unit a case's handling figures belong to: the one that gave the first reply (a 复查
-    later moves the case up, not its figures), else the unit handling it now."""
-    return next((s.unit for s in case.steps if s.action == "reply" and s.unit), case.handling_unit)
-
-
-def replied_late(case: Case) -> bool:
-    replied, due = first_reply_day(case), reply_deadline(case)
-    return replied is not None and due is not None and replied > due
-
-
-def overdue(case: Case, today: dt.date) -> bool:
+def overdue(case: CaseFacts, today: dt.date) -> bool:
     """Late with its answer: first replied after its reply deadline, or, unanswered as of `today`,
     still open with one of its running unit deadlines passed (calendar dates, as stored on the case).
     A late 复查 answer is the reviewing unit's, shown in its queue, not counted against the unit that
     answered first."""
-    if first_reply_day(case) is not None:
-        return replied_late(case)
-    if case.finished:
-        return False
-    return any(day < today for limit, day in case.deadlines.items() if limit in UNIT_LIMITS)
+    if case.replied is not None:
+        return case.reply_due is not None and case.replied > case.reply_due
+    return not case.finished and case.unit_due is not None and case.unit_due < today
 
 
 def merged(parts: Iterable[Figures]) -> Figures:

@@ -1,5 +1,11 @@
 """Survey answers checked against the survey's definition (from the registry), and the counter
-increments that keep results readable without scanning every response."""
+increments that keep results readable without scanning every response.
+
+Counters are kept in one scope per question (`question_scope`), and once more per question under the
+respondent's unit, beside the survey's own scope for the response totals: one answer adds to a
+bounded number of counters in a bounded number of scopes, which `portal check` verifies for each
+survey (site_builder.survey_counters). A question keeps its scope whatever editors do to the others.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +21,32 @@ RESPONSES = "#responses"
 
 
 def counter_scope(survey_id: str) -> str:
-    """The Store counter scope holding one survey's results."""
+    """The Store counter scope holding one survey's response totals (overall and per unit)."""
     return f"survey:{survey_id}"
+
+
+def question_scope(survey_id: str, question_id: str, unit: str | None = None) -> str:
+    """The counter scope of one question's counts, overall or of the respondents of one unit."""
+    return f"{counter_scope(survey_id)}{f'@{unit}' if unit else ''}/{question_id}"
+
+
+def result_scopes(survey_id: str, survey: Survey, unit: str | None = None) -> list[str]:
+    """Every scope the results (overall, or of one unit's respondents) are read from."""
+    return [counter_scope(survey_id)] + [question_scope(survey_id, q.id, unit) for q in survey.questions]
+
+
+def scoped_deltas(survey_id: str, survey: Survey, answers: dict[str, Answer],
+                  unit: str | None) -> list[tuple[str, str, int]]:
+    """(scope, counter name, delta) of one answer: counter_deltas, each in its question's scope."""
+    out = []
+    for name, delta in counter_deltas(survey, answers, unit):
+        within, bare = (unit, name.split("|", 1)[1]) if unit and name.startswith(f"{unit}|") else (None, name)
+        if bare == RESPONSES:
+            out.append((counter_scope(survey_id), name, delta))
+        else:
+            question_id = bare.split("#", 1)[0].split("=", 1)[0]
+            out.append((question_scope(survey_id, question_id, within), name, delta))
+    return out
 
 
 def _shown(question: Question, answers: dict[str, Any]) -> bool:

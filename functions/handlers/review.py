@@ -26,7 +26,7 @@ def error_page(exc: Exception) -> Response:
     session = None
     try:
         session = web.current_session(app.current_event)
-    except web.LoginRequired:
+    except Exception:  # noqa: BLE001 - signed out, or the Store is what failed: the page without a menu
         pass
     # "Missing" and "not yours" read the same: nothing leaks about other units.
     body = NOT_FOUND if status is HTTPStatus.NOT_FOUND else message_of(exc)

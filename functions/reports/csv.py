@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import BinaryIO
 from urllib.parse import quote
 
 _FORMULA_SIGNS = frozenset("=+-@＝＋－＠")
@@ -67,17 +68,31 @@ def cell(value: object) -> str:
     return neutralise(text) if free else text
 
 
-def to_csv(headers: list[str], rows: Iterable[Iterable[object]]) -> bytes:
-    """UTF-8 with BOM (without it Excel reads Chinese as GBK mojibake), CRLF line ends, RFC 4180
-    quoting; headers are neutralised too (they may be question texts written by editors)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([cell(h) for h in headers])
-    for row in rows:
-        writer.writerow([cell(v) for v in row])
+def write_csv(out: BinaryIO, headers: list[str], rows: Iterable[Iterable[object]]) -> int:
+    """Write the CSV to a binary file as the rows come (an export never holds them all) and return how
+    many rows were written. UTF-8 with BOM (without it Excel reads Chinese as GBK mojibake), CRLF line
+    ends, RFC 4180 quoting; headers are neutralised too (they may be question texts written by editors)."""
     # Lone surrogates cannot be stored by the public forms; "replace" keeps an export from failing
     # on a stray one from elsewhere rather than losing the whole file.
-    return buffer.getvalue().encode("utf-8-sig", errors="replace")
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", errors="replace", newline="", write_through=True)
+    try:
+        writer = csv.writer(text, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow([cell(h) for h in headers])
+        count = 0
+        for row in rows:
+            writer.writerow([cell(v) for v in row])
+            count += 1
+        text.flush()
+        return count
+    finally:
+        text.detach()  # the caller's file stays open
+
+
+def to_csv(headers: list[str], rows: Iterable[Iterable[object]]) -> bytes:
+    """The whole CSV as bytes (small files; exports stream with write_csv)."""
+    buffer = io.BytesIO()
+    write_csv(buffer, headers, rows)
+    return buffer.getvalue()
 
 
 _UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\"]')

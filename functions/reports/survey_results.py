@@ -1,7 +1,8 @@
 """Survey results for staff, read from the counters kept at submission time (see
 functions.domain.surveys.counter_deltas), and a server-rendered SVG bar chart per question.
 
-No response is scanned here: `Store.counters("survey:{id}")` is all the input there is.
+No response is scanned here: the survey's counters (its totals and one scope per question, merged by
+functions.services.surveys.counters_of) are all the input there is.
 """
 
 from __future__ import annotations

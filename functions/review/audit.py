@@ -1,4 +1,4 @@
-"""The audit log page for 审计员."""
+"""The audit log page for 审计员, a page at a time (?after= the opaque token of the next page)."""
 
 from __future__ import annotations
 
@@ -13,5 +13,6 @@ router = Router()
 @router.get("/review/audit", include_in_schema=False)
 def audit_page():
     session = web.current_session(router.current_event)
-    return web.page("audit.html", session, title="审计日志", active="/review/audit",
-                    events=audit_log.events_in_scope(web.ctx(), session.staff))
+    events, next_token = audit_log.events_in_scope(web.ctx(), session.staff, web.params(router.current_event).get("after"))
+    return web.page("audit.html", session, title="审计日志", active="/review/audit", events=events,
+                    next_token=next_token)

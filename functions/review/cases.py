@@ -36,11 +36,12 @@ def case_list():
     session = web.current_session(router.current_event)
     ctx = web.ctx()
     view, unit, stage = queue_filters(session)
-    rows = casework.queue_rows(ctx, session.staff, view, unit, stage)
+    rows, next_token = casework.queue_rows(ctx, session.staff, view, unit, stage,
+                                           web.params(router.current_event).get("after"))
     heading = "信访事项" + (f"（{ctx.org[unit].name}）" if unit else "") + (f"：{Stage(stage).label}" if stage else "")
     return web.page("cases.html", session, title="信访事项", active="/review/cases", heading=heading,
                     views=casework.VIEWS, view=view, unit=unit, stage=stage, stages=casework.stage_choices(),
-                    rows=rows, can_export=allowed(session.staff.role, Permission.export))
+                    rows=rows, next_token=next_token, can_export=allowed(session.staff.role, Permission.export))
 
 
 def render_case(session: Session, reference: str, status: int = 200, message: str | None = None,

@@ -3,13 +3,11 @@ with their tables (no script), a drill-down into child units, and the same figur
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ..domain.access import Permission, allowed
 from ..domain.statistics import add_months
 from ..reports import charts
-from ..reports.csv import content_disposition, to_csv
 from ..services import decision as service
 from . import web
 
@@ -35,9 +33,7 @@ def decision_page():
 @router.get("/review/export/decision.csv", include_in_schema=False)
 def decision_csv():
     session = web.current_session(router.current_event)
-    export = service.export(web.ctx(), session.staff, *_query())
-    return Response(status_code=200, content_type="text/csv; charset=utf-8", body=to_csv(export.headers, export.rows),
-                    headers={**web.SECURITY_HEADERS, "Content-Disposition": content_disposition(export.filename)})
+    return web.see_other(service.export(web.ctx(), session.staff, *_query()).url)
 
 
 def chart_set(view: service.Decision) -> dict[str, str]:

@@ -14,9 +14,12 @@ router = Router()
 @router.get("/review/opinions", include_in_schema=False)
 def opinions():
     session = web.current_session(router.current_event)
-    found = service.opinions(web.ctx(), session.staff)
+    params = web.params(router.current_event)
+    found = service.opinions(web.ctx(), session.staff, params.get("feedback_after"), params.get("consultation"),
+                             params.get("after"))
     return web.page("opinions.html", session, title="意见建议", active="/review/opinions",
-                    feedback=found.feedback, groups=found.groups, decisions=service.DECISIONS,
+                    feedback=found.feedback, feedback_next=found.feedback_next, groups=found.groups,
+                    consultation=found.consultation, decisions=service.DECISIONS,
                     can_decide=allowed(session.staff.role, Permission.handle_opinions),
                     can_export=allowed(session.staff.role, Permission.export))
 

@@ -17,8 +17,9 @@ router = Router()
 def staff_page(message: str | None = None, password: tuple[str, str] | None = None, status: int = 200) -> Response:
     session = web.current_session(router.current_event)
     ctx = web.ctx()
-    members = service.staff_in_scope(ctx, session.staff)
+    members, next_token = service.staff_in_scope(ctx, session.staff, web.params(router.current_event).get("after"))
     return web.page("staff.html", session, status=status, title="人员管理", active="/review/staff", members=members,
+                    next_token=next_token,
                     units=[(c, ctx.org[c].name) for c in ctx.org.subtree(session.staff.unit)], roles=list(STAFF_ROLES),
                     unit_names=ctx.unit_names, message=message, password=password,
                     message_kind="ok" if password else "error")

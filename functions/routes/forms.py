@@ -30,7 +30,7 @@ from ..domain.submissions import CommentIn, FeedbackIn, ReviewRequestIn, SurveyR
 from ..domain.surveys import numbers_from_form
 from ..formdata import derived_idempotency_key, flatten, parse_form, read_pairs
 from ..guard import client_ip
-from ..http import FIELD_LABELS, cookie, is_https, message_of, status_of, validation_errors
+from ..http import FIELD_LABELS, cookie, error_headers, is_https, message_of, status_of, validation_errors
 from ..services import petitions, receipts, recovery
 from ..services import submissions as service
 from ..services.idempotency import IdempotentRequest
@@ -71,14 +71,14 @@ def _submit(shell: str, render_form: Callable[[forms.FormState], str], model: ty
             raise InvalidSubmission("请清空“请勿填写此项”一栏后再提交（该栏用于识别自动程序）")
         return submit(model.model_validate(prepare(data)), idem)
     except ValidationError as exc:
-        status, errors, message = HTTPStatus.UNPROCESSABLE_ENTITY, validation_errors(exc.errors()), None
-    except DomainError as exc:
+        status, errors, message, headers = HTTPStatus.UNPROCESSABLE_ENTITY, validation_errors(exc.errors()), None, {}
+    except DomainError as exc:  # incl. the Store busy or unreachable (503 + Retry-After): the input stays
         status = status_of(exc)
         errors = {exc.field: exc.message} if exc.field else {}
-        message = message_of(exc)
+        message, headers = message_of(exc), error_headers(exc)
     form_html = render_form(forms.FormState(values=values, errors=errors, message=message,
                                             idempotency_key=control["idempotency_key"], labels=FIELD_LABELS))
-    return _html(status.value, forms.replace_form(shells.load(_build_dir(), shell), form_html))
+    return _html(status.value, forms.replace_form(shells.load(_build_dir(), shell), form_html), headers)
 
 
 def _see_other(location: str, cookie: str | None = None) -> Response:

@@ -28,11 +28,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from functions.domain.access import STAFF_ROLES, Role
 from functions.domain.errors import AuthenticationFailed, ConflictError, InvalidSubmission, NotFoundError, RateLimited
-from functions.store.protocol import AlreadyExists, AuditEvent, CounterIncrement, Record, Store
+from functions.store.protocol import AlreadyExists, AuditEvent, CounterIncrement, Listing, Record, Store, VersionConflict
 
 from .context import PortalContext
 
 STAFF, SESSION = "staff", "session"
+ACCOUNTS = "accounts"  # the listing of staff accounts, by user name (never with the password hash)
 IDLE = dt.timedelta(minutes=30)
 ABSOLUTE = dt.timedelta(hours=12)
 TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen at most once a minute
@@ -69,10 +70,18 @@ class Session:
     last_seen: dt.datetime
 
 
+def staff_of(data: dict, unit: str) -> Staff:
+    return Staff(data["username"], data["name"], unit, Role(data["role"]), data.get("disabled", False),
+                 data.get("generation", 1), data.get("email"))
+
+
 def _staff(record: Record) -> Staff:
-    d = record.data
-    return Staff(d["username"], d["name"], record.unit, Role(d["role"]), d.get("disabled", False), d.get("generation", 1),
-                 d.get("email"))
+    return staff_of(record.data, record.unit)
+
+
+def _listed(username: str, data: dict) -> tuple[Listing, ...]:
+    shown = {k: data.get(k) for k in ("username", "name", "role", "disabled", "generation", "email")}
+    return (Listing(ACCOUNTS, username, shown),)
 
 
 def new_password() -> str:
@@ -102,7 +111,7 @@ def add_staff(store: Store, username: str, name: str, unit: str, role: Role, pas
         raise InvalidSubmission("角色无效", field="role")
     data = {"username": username, "name": name.strip(), "role": role.value, "password": _HASHER.hash(password),
             "disabled": False, "generation": 1, "email": email}
-    record = Record(STAFF, username, data, now, unit=unit, queue_sort=username)
+    record = Record(STAFF, username, data, now, unit=unit, listings=_listed(username, data))
     audit = AuditEvent(STAFF, username, now, actor=actor, action="staff_added", unit=unit,
                        after={"role": role.value, "unit": unit})
     try:
@@ -124,7 +133,12 @@ def _change(store: Store, username: str, actor: str, now: dt.datetime, action: s
     data = {**record.data, **changes, "generation": record.data.get("generation", 1) + 1}
     audit = AuditEvent(STAFF, username, now, actor=actor, action=action, unit=record.unit,
                        before={"disabled": record.data.get("disabled", False)}, after={"disabled": data["disabled"]})
-    return _staff(store.update(dataclasses.replace(record, data=data), expected_version=record.version, audit=audit))
+    try:
+        changed = store.update(dataclasses.replace(record, data=data, listings=_listed(username, data)),
+                               expected_version=record.version, audit=audit)
+    except VersionConflict:
+        raise ConflictError(f"账号“{username}”刚刚被他人修改，请刷新页面后重试") from None
+    return _staff(changed)
 
 
 def disable_staff(store: Store, username: str, actor: str, now: dt.datetime) -> Staff:
@@ -196,28 +210,33 @@ def session_for(ctx: PortalContext, token: str | None) -> Session | None:
     if record is None or record.data.get("revoked"):
         return None
     created = dt.datetime.fromisoformat(record.data["created"])
-    last_seen = dt.datetime.fromisoformat(record.data["last_seen"])
+    last_seen = max(dt.datetime.fromisoformat(record.data["last_seen"]), record.touched_at or created)
     if now - created > ABSOLUTE or now - last_seen > IDLE:
         return None
     staff = get_staff(store, record.data["username"])
     if staff is None or staff.disabled or staff.generation != record.data["generation"]:
         return None
     if now - last_seen > TOUCH_EVERY:
-        data = {**record.data, "last_seen": now.isoformat()}
-        store.update(dataclasses.replace(record, data=data), expected_version=record.version,
-                     audit=AuditEvent(SESSION, key, now, actor=staff.username, action="session_touched"))
+        # Without a version: two tabs, or a double click, refresh one session at once and both go on.
+        store.touch(SESSION, key, now)
         last_seen = now
     return Session(key, staff, record.data["csrf"], created, last_seen)
 
 
 def logout(ctx: PortalContext, session: Session) -> None:
     store, now = ctx.store, ctx.clock()
-    record = store.get(SESSION, session.key)
-    if record is not None and not record.data.get("revoked"):
-        store.update(dataclasses.replace(record, data={**record.data, "revoked": True}),
-                     expected_version=record.version,
-                     audit=AuditEvent(SESSION, session.key, now, actor=session.staff.username,
-                                      action="logout", unit=session.staff.unit))
+    for _ in range(3):  # a concurrent logout of the same session is the only other writer
+        record = store.get(SESSION, session.key)
+        if record is None or record.data.get("revoked"):
+            return
+        try:
+            store.update(dataclasses.replace(record, data={**record.data, "revoked": True}),
+                         expected_version=record.version,
+                         audit=AuditEvent(SESSION, session.key, now, actor=session.staff.username,
+                                          action="logout", unit=session.staff.unit))
+            return
+        except VersionConflict:
+            continue
 
 
 def csrf_ok(session: Session, sent: str | None) -> bool:

@@ -2,32 +2,52 @@
 reveals and attachments.
 
 Every change is one Store.update with its audit event and the version the staff member saw, so a
-stale form becomes a ConflictError, never an overwrite. Out-of-scope cases answer NotFoundError
-(the same as a missing one) and the attempt is written to the audit log.
+stale form becomes a ConflictError, never an overwrite (functions.services.case_store writes it).
+Out-of-scope cases answer NotFoundError (the same as a missing one) and the attempt is written to the
+audit log. Queues are pages of the case listings for the staff member's whole subtree: a page reads
+what it shows and no more, whatever the size of the network.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+from site_builder.chinatime import china_clock
 
 from functions.blobs.protocol import ATTACHMENTS
 from functions.domain import transitions
 from functions.domain.access import Permission, Role, allowed
-from functions.domain.case import COLLECTION, FINISHED, OPEN, Case, EditLock, Note, Stage
+from functions.domain.case import (
+    COLLECTION,
+    DONE,
+    FINISHED,
+    KIND_LABELS,
+    OPEN,
+    QUEUE,
+    RATING_LABELS,
+    Case,
+    EditLock,
+    Note,
+    PetitionKind,
+    Rating,
+    Stage,
+    stage_listing,
+)
 from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError
 from functions.domain.identity import masked_contact
 from functions.domain.notices import notices_for
 from functions.domain.text import reject_control_characters
 from functions.domain.time_limits import TIME_LIMITS
-from functions.store.protocol import AuditEvent, Record, VersionConflict
-from site_builder.chinatime import china_clock
+from functions.store.protocol import AuditEvent, Entry, Record, VersionConflict
 
-from . import dialogue
+from . import case_store, dialogue
 from .accounts import Staff
+from .case_store import StoredCase
 from .context import PortalContext
 from .notifications import deliver, outbox_records, with_audit
-from .scope import records_in_scope, require
+from .scope import Reading, every, page, require
 
 LOCK_FOR = dt.timedelta(minutes=15)
 DUE_SOON = 3  # working days
@@ -37,17 +57,7 @@ VIEWS = (("all", "全部"), ("due_soon", "即将超期"), ("overdue", "已超期
 CONTACT_LABELS = (("name", "姓名"), ("mobile", "手机号码"), ("email", "电子邮箱"), ("id_number", "居民身份证号"))
 
 
-@dataclass(frozen=True)
-class StoredCase:
-    """A case as read from the Store, with the version a change must name."""
-
-    case: Case
-    version: int
-    created_at: dt.datetime
-
-    @classmethod
-    def of(cls, record: Record) -> StoredCase:
-        return cls(Case.from_data(record.data), record.version, record.created_at)
+PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -93,59 +103,77 @@ def _state(days: int) -> str | None:
     return "overdue" if days < 0 else "due_soon" if days <= DUE_SOON else None
 
 
-def deadline_state(ctx: PortalContext, case: Case, today: dt.date) -> str | None:
-    """"overdue", "due_soon" (3 working days or less) or None, from the nearest open deadline."""
-    due = case.nearest_deadline()
-    if case.stage not in OPEN or due is None:
-        return None
-    return _state(days_left(ctx, due, today))
+def deadline_bounds(ctx: PortalContext, today: dt.date) -> tuple[str, str]:
+    """(first, end) as ISO dates: a deadline before `first` is overdue (a working day has passed since
+    it), one from `first` up to the day before `end` is due soon (3 working days or less)."""
+    first = today
+    while not ctx.calendar.is_working_day(first):
+        first -= dt.timedelta(days=1)
+    return first.isoformat(), ctx.calendar.add_working_days(today, DUE_SOON + 1).isoformat()
 
 
 # --- reading -------------------------------------------------------------------------------------
 
-def cases_in_scope(ctx: PortalContext, staff: Staff, unit: str | None = None) -> list[StoredCase]:
-    """Every case handled in the staff member's subtree (or in `unit`'s subtree, if in scope),
-    in queue order: nearest deadline first, finished cases last."""
-    require(staff, Permission.view_cases)
-    top = unit if unit and ctx.in_scope(staff.unit, unit) else staff.unit
-    found = sorted(records_in_scope(ctx, COLLECTION, top), key=lambda r: (r.queue_sort or "", r.key))
-    return [StoredCase.of(r) for r in found]
+def _readings(ctx: PortalContext, top: str, view: str, stage: str | None, today: dt.date) -> list[Reading]:
+    """The listings a queue view reads, in order: 全部 is the open queue, then the finished cases."""
+    first, end = deadline_bounds(ctx, today)
+    bounds = {"overdue": (None, first), "due_soon": (first, end)}.get(view, (None, None))
+    if stage is not None:
+        finished = Stage(stage) in FINISHED
+        if (view == "closed" and not finished) or (view in ("open", "overdue", "due_soon") and finished):
+            return []
+        return [Reading(COLLECTION, stage_listing(stage), top, *bounds)]
+    if view == "all":
+        return [Reading(COLLECTION, QUEUE, top), Reading(COLLECTION, DONE, top)]
+    return [Reading(COLLECTION, DONE if view == "closed" else QUEUE, top, *bounds)]
 
 
-def _shown(view: str, stage: str | None, case: Case, state: str | None) -> bool:
-    finished = case.stage in FINISHED
-    wanted = {"due_soon": state == "due_soon", "overdue": state == "overdue", "open": not finished,
-              "closed": finished}.get(view, True)
-    return wanted and (stage is None or case.stage.value == stage)
+def _top(ctx: PortalContext, staff: Staff, unit: str | None) -> str:
+    return unit if unit and ctx.in_scope(staff.unit, unit) else staff.unit
 
 
-def queue_rows(ctx: PortalContext, staff: Staff, view: str, unit: str | None, stage: str | None) -> list[QueueRow]:
-    """The rows of a queue view (全部, 即将超期, 已超期, 未办结, 已办结), optionally one stage."""
-    today = ctx.today()
-    rows = []
-    for stored in cases_in_scope(ctx, staff, unit):
-        case = stored.case
-        state = deadline_state(ctx, case, today)
-        if not _shown(view, stage, case, state):
-            continue
-        due = None if case.finished else case.nearest_deadline()
-        rows.append(QueueRow(reference=case.reference, subject=case.subject, kind=case.kind.label,
-                             stage=case.stage.label, stage_code=case.stage.value,
-                             unit=ctx.org[case.handling_unit].name, unit_code=case.handling_unit, deadline=due,
-                             left=left_text(days_left(ctx, due, today)) if due else "", state=state,
-                             received=case.received, rating=case.rating.label if case.rating else "",
-                             review_reasons="；".join(r.reason for r in case.review_requests),
-                             attachments="、".join(case.attachment_names.get(a, a) for a in case.attachments),
-                             mailbox=_mailbox_name(ctx, case)))
-    return rows
+def row_of(ctx: PortalContext, entry: Entry, today: dt.date) -> QueueRow:
+    """A queue row from a listing entry (Case.queue_summary): nothing else is read."""
+    s = entry.summary
+    stage = Stage(s["stage"])
+    due = dt.date.fromisoformat(s["deadline"]) if s.get("deadline") else None
+    left = days_left(ctx, due, today) if due else None
+    unit = s["handling_unit"]
+    return QueueRow(reference=entry.key, subject=s["subject"], kind=KIND_LABELS[PetitionKind(s["kind"])],
+                    stage=stage.label, stage_code=stage.value, unit=ctx.unit_names.get(unit, unit), unit_code=unit,
+                    deadline=due, left=left_text(left) if left is not None else "",
+                    state=_state(left) if left is not None and stage in OPEN else None,
+                    received=dt.datetime.fromisoformat(s["received"]),
+                    rating=RATING_LABELS[Rating(s["rating"])] if s.get("rating") else "",
+                    review_reasons=s.get("review_reasons", ""), attachments=s.get("attachments", ""),
+                    mailbox=_mailbox_name(ctx, s.get("mailbox")))
 
 
-def _mailbox_name(ctx: PortalContext, case: Case) -> str:
-    box = ctx.registry.mailboxes.get(case.mailbox) if case.mailbox else None
+def _mailbox_name(ctx: PortalContext, mailbox: str | None) -> str:
+    box = ctx.registry.mailboxes.get(mailbox) if mailbox else None
     return box.name if box else ""
 
 
-def load(ctx: PortalContext, staff: Staff, reference: str) -> StoredCase:
+def queue_rows(ctx: PortalContext, staff: Staff, view: str, unit: str | None, stage: str | None,
+               after: str | None = None, limit: int = PAGE) -> tuple[list[QueueRow], str | None]:
+    """One page of a queue view (全部, 即将超期, 已超期, 未办结, 已办结), optionally one stage, over the staff
+    member's subtree (or `unit`'s, if in scope), and the token of the next page."""
+    require(staff, Permission.view_cases)
+    today = ctx.today()
+    entries, token = page(ctx, _readings(ctx, _top(ctx, staff, unit), view, stage, today), limit, after)
+    return [row_of(ctx, e, today) for e in entries], token
+
+
+def all_queue_rows(ctx: PortalContext, staff: Staff, view: str, unit: str | None,
+                   stage: str | None) -> Iterator[QueueRow]:
+    """Every row of a queue view, read page by page (exports stream them)."""
+    require(staff, Permission.view_cases)
+    today = ctx.today()
+    for entry in every(ctx, _readings(ctx, _top(ctx, staff, unit), view, stage, today)):
+        yield row_of(ctx, entry, today)
+
+
+def load(ctx: PortalContext, staff: Staff, reference: str, notes: bool = True) -> StoredCase:
     require(staff, Permission.view_cases)
     record = ctx.store.get(COLLECTION, reference)
     if record is None:
@@ -158,7 +186,7 @@ def load(ctx: PortalContext, staff: Staff, reference: str) -> StoredCase:
         ctx.store.append_audit(AuditEvent(COLLECTION, OUT_OF_SCOPE, now, actor=staff.username,
                                           action="access_denied", unit=staff.unit))
         raise NotFoundError("没有这个信访事项")
-    return StoredCase.of(record)
+    return StoredCase.of(record, case_store.parts_of(ctx, record, notes))
 
 
 @dataclass(frozen=True)
@@ -203,7 +231,7 @@ def case_detail(ctx: PortalContext, staff: Staff, reference: str, reveal: bool =
         revealed=reveal, can_reveal=allowed(staff.role, Permission.reveal_contact), can_act=can_act,
         actions=(actions := available_actions(ctx, stored, staff)), lock=holder(ctx, case),
         children=[(code, ctx.org[code].name) for code in ctx.org.subtree(staff.unit) if code != staff.unit],
-        timeline=ctx.store.audit_trail(COLLECTION, reference), mailbox=_mailbox_name(ctx, case),
+        timeline=ctx.store.audit_trail(COLLECTION, reference), mailbox=_mailbox_name(ctx, case.mailbox),
         draft=dialogue.draft(case) if any(t.name == "publish" for t in actions) else None)
 
 
@@ -215,7 +243,7 @@ def available_actions(ctx: PortalContext, stored: StoredCase, staff: Staff) -> l
 
 def attachment_link(ctx: PortalContext, staff: Staff, reference: str, attachment: str, seconds: int) -> str:
     """A short-lived download link to one attachment of a case in scope; every opening is audited."""
-    stored = load(ctx, staff, reference)
+    stored = load(ctx, staff, reference, notes=False)
     if attachment not in stored.case.attachments or ctx.blobs is None:
         raise NotFoundError("没有这个附件")
     now = ctx.clock()
@@ -240,8 +268,8 @@ def act(ctx: PortalContext, staff: Staff, reference: str, action: str, version: 
     new = transitions.apply(stored.case, action, staff.role, data, ctx.transition_context(staff.unit))
     before = {"stage": stored.case.stage.value, "handling_unit": stored.case.handling_unit}
     after = {"stage": new.stage.value, "handling_unit": new.handling_unit}
-    messages = outbox_records(notices_for(stored.case, new, action, ctx.unit_names, ctx.site_url),
-                              new.reference, ctx.clock())
+    messages = outbox_records(ctx, notices_for(stored.case, new, action, ctx.unit_names, ctx.site_url),
+                              new.reference, new.handling_unit, ctx.clock())
     extra = with_audit(messages)
     if action == "publish":  # 留言选登: the public copy is written with the step
         extra += with_audit((dialogue.published_record(new, ctx.clock()),), staff.username, "submitted")
@@ -284,7 +312,7 @@ def unlock(ctx: PortalContext, staff: Staff, reference: str, version: int) -> St
 
 
 def _for_change(ctx: PortalContext, staff: Staff, reference: str, version: int) -> StoredCase:
-    stored = load(ctx, staff, reference)
+    stored = load(ctx, staff, reference, notes=False)  # a change adds notes; it never needs to read them
     if stored.version != version:
         raise ConflictError(STALE)
     lock_ = holder(ctx, stored.case)
@@ -294,15 +322,13 @@ def _for_change(ctx: PortalContext, staff: Staff, reference: str, version: int) 
 
 
 def _save(ctx: PortalContext, staff: Staff, stored: StoredCase, new: Case, action: str, before, after,
-          messages: tuple = ()) -> StoredCase:
+          new_records: tuple[tuple[Record, AuditEvent], ...] = ()) -> StoredCase:
     audit = AuditEvent(COLLECTION, new.reference, ctx.clock(), actor=staff.username, action=action,
                        unit=new.handling_unit, before=before, after=after)
     try:
-        record = ctx.store.update(Record(**new.record_fields(), created_at=stored.created_at, version=stored.version),
-                                  expected_version=stored.version, audit=audit, new_records=messages)
+        return case_store.save(ctx, stored, new, audit, new_records)
     except VersionConflict:
         raise ConflictError(STALE) from None
-    return StoredCase.of(record)
 
 
 def _audit_only(ctx: PortalContext, staff: Staff, stored: StoredCase, action: str) -> None:

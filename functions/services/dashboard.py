@@ -1,5 +1,10 @@
 """Numbers for leaders: counts per stage for the unit and each child unit, overdue rates, and the
-hot topics of this month's petitions against the six months before (functions.services.topics)."""
+hot topics of this month's petitions against the six months before (functions.services.topics).
+
+Nothing here reads cases one by one: the counts per stage are the counters each case write keeps for
+every unit on its path (services/case_store.py), overdue and due-soon are two tallies of the open
+queue by deadline, and the topics read the text kept beside each entry of the RECEIVED list: the
+month's newest petitions, and the newest of the six months before as the background."""
 
 from __future__ import annotations
 
@@ -7,13 +12,17 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from functions.domain.case import OPEN, STAGE_LABELS, Stage
+from functions.domain.case import COLLECTION, OPEN, QUEUE, RECEIVED, STAGE_LABELS, Stage
 from functions.domain.statistics import add_months
 
+from . import case_store, topics
 from .accounts import Staff
-from .casework import cases_in_scope, deadline_state
+from .casework import deadline_bounds
 from .context import PortalContext
-from . import topics
+from .scope import Reading, page
+
+TOPIC_CASES = 300  # the newest petitions of the month the topics are read from
+TOPIC_BACKGROUND_CASES = 1200  # and the newest of the months before, to set them against
 
 TOPIC_BACKGROUND_MONTHS = 6  # this month's petitions are set against the six months before
 
@@ -33,26 +42,26 @@ class UnitRow:
 
 
 def dashboard(ctx: PortalContext, staff: Staff, today: dt.date) -> dict:
-    cases = [stored.case for stored in cases_in_scope(ctx, staff)]
-    org = ctx.org
-    groups = [(staff.unit, {staff.unit})] + [(child, set(org.subtree(child))) for child in org.children(staff.unit)]
+    org, top = ctx.org, staff.unit
+    counts = ctx.store.counters(case_store.counter_scope(top))
+    first, end = deadline_bounds(ctx, today)
+    overdue = ctx.store.tally(COLLECTION, QUEUE, top, upper=first)
+    due_soon = ctx.store.tally(COLLECTION, QUEUE, top, lower=first, upper=end)
     rows = []
-    for code, members in groups:
-        row = UnitRow(code, org[code].name + ("（本级）" if code == staff.unit else ""))
-        for case in cases:
-            if case.handling_unit in members:
-                row.by_stage[case.stage.value] += 1
-                if case.stage in OPEN:
-                    row.open += 1
-                    state = deadline_state(ctx, case, today)
-                    row.overdue += state == "overdue"
-                    row.due_soon += state == "due_soon"
+    for code in [top, *org.children(top)]:
+        row = UnitRow(code, org[code].name + ("（本级）" if code == top else ""))
+        for stage in Stage:
+            row.by_stage[stage.value] = counts.get(f"{code}|{stage.value}", 0)
+        row.open = sum(row.by_stage[s.value] for s in OPEN)
+        row.overdue, row.due_soon = overdue.get(code, 0), due_soon.get(code, 0)
         rows.append(row)
-    this_month = today.replace(day=1)
-    start = dt.date.fromisoformat(add_months(today.strftime("%Y-%m"), -TOPIC_BACKGROUND_MONTHS) + "-01")
-    month = [c for c in cases if c.received_day() >= this_month]
-    earlier = [c for c in cases if start <= c.received_day() < this_month]
-    found = topics.hot_topics([f"{c.subject} {c.body}" for c in month], [f"{c.subject} {c.body}" for c in earlier])
-    return {"rows": rows, "stages": [(s.value, STAGE_LABELS[s]) for s in Stage],
-            "topics": topics.top_terms(found), "month_total": len(month)}
+    month = today.strftime("%Y-%m")
+    this_month, _ = case_store.month_bounds(month, month)
+    background_start, _ = case_store.month_bounds(add_months(month, -TOPIC_BACKGROUND_MONTHS), month)
+    newest, _ = page(ctx, [Reading(COLLECTION, RECEIVED, top, lower=this_month, descending=True)], TOPIC_CASES)
+    earlier, _ = page(ctx, [Reading(COLLECTION, RECEIVED, top, lower=background_start, upper=this_month,
+                                    descending=True)], TOPIC_BACKGROUND_CASES)
+    found = topics.hot_topics([e.summary.get("text", "") for e in newest], [e.summary.get("text", "") for e in earlier])
+    return {"rows": rows, "stages": [(s.value, STAGE_LABELS[s]) for s in Stage], "topics": topics.top_terms(found),
+            "month_total": counts.get(f"{case_store.RECEIVED_COUNTER}|{month}", 0), "topics_from": len(newest)}
 

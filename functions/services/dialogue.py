@@ -16,16 +16,19 @@ import threading
 import time
 from dataclasses import dataclass
 
-from functions.domain.case import COLLECTION, Case, PetitionKind
+from functions.domain.case import COLLECTION, FACTS, Case, PetitionKind
 from functions.domain.errors import NotFoundError
 from functions.domain.redaction import redact
-from functions.domain.statistics import Figures, by_group_and_month
+from functions.domain.statistics import CaseFacts, Figures, by_group_and_month
+from functions.store import Listing as StoreListing
 from functions.store.protocol import AuditEvent, Record, VersionConflict
 
+from . import case_store
 from .context import PortalContext
-from .scope import records_in_scope
+from .scope import Reading, every
 
 PUBLISHED = "published_message"
+SHOWN = "shown"  # the listing of published messages, newest first; a withdrawn one leaves it
 PAGE_SIZE = 20
 STATS_CACHE_SECONDS = 600
 
@@ -61,7 +64,8 @@ def published_record(case: Case, now: dt.datetime) -> Record:
             "text": p.text, "reply": p.reply, "unit": p.unit, "received": case.received_day().isoformat(),
             "replied": case.public_reply.date.isoformat() if case.public_reply else None,
             "published": p.published_on.isoformat()}
-    return Record(PUBLISHED, case.reference, data, now, unit=p.unit, queue_sort=_newest_first(p.published_on, case.reference))
+    return Record(PUBLISHED, case.reference, data, now, unit=p.unit,
+                  listings=(StoreListing(SHOWN, _newest_first(p.published_on, case.reference)),))
 
 
 def take_down(ctx: PortalContext, reference: str, actor: str) -> None:
@@ -72,8 +76,8 @@ def take_down(ctx: PortalContext, reference: str, actor: str) -> None:
         return
     audit = AuditEvent(PUBLISHED, reference, ctx.clock(), actor=actor, action="withdrawn", unit=record.unit)
     try:
-        ctx.store.update(dataclasses.replace(record, data={"reference": reference, "withdrawn": True}, unit=None,
-                                             queue_sort=None), expected_version=record.version, audit=audit)
+        ctx.store.update(dataclasses.replace(record, data={"reference": reference, "withdrawn": True}, listings=()),
+                         expected_version=record.version, audit=audit)
     except VersionConflict:
         take_down(ctx, reference, actor)
 
@@ -99,7 +103,7 @@ def listing(ctx: PortalContext, unit: str | None = None, kind: str | None = None
     """Published messages, newest first, filtered by unit (with everything below it), kind, month and
     words (every word of `q` must appear in the title, the message or the reply)."""
     top = unit if unit in ctx.org else ctx.org.roots[0]
-    found = [r.data for r in sorted(records_in_scope(ctx, PUBLISHED, top), key=lambda r: r.queue_sort or "")]
+    found = [e.summary for e in every(ctx, [Reading(PUBLISHED, SHOWN, top)])]
     if kind:
         found = [d for d in found if d["kind"] == kind or (kind == "mailbox" and d.get("mailbox"))]
     if month:
@@ -146,9 +150,16 @@ def statistics(ctx: PortalContext, unit: str | None, month: str | None) -> tuple
             return hit[1]  # type: ignore[return-value]
     groups = {code: child for child in ctx.org.children(top) for code in ctx.org.subtree(child)}
     groups[top] = top
-    cases = [Case.from_data(r.data) for r in records_in_scope(ctx, COLLECTION, top)]
+    if month:
+        lower, upper = case_store.month_bounds(month, month)
+    else:
+        lower = upper = None
+    cases = [CaseFacts.from_summary(e.summary)
+             for e in every(ctx, [Reading(COLLECTION, FACTS, top, lower=lower, upper=upper)])]
     table = by_group_and_month(cases, lambda c: groups.get(c.unit))
-    months = sorted({m for _, m in table}, reverse=True)
+    counted = ctx.store.counters(case_store.counter_scope(top))  # received|YYYY-MM, kept by every new case
+    prefix = f"{case_store.RECEIVED_COUNTER}|"
+    months = sorted((name[len(prefix):] for name, n in counted.items() if name.startswith(prefix) and n), reverse=True)
     rows = []
     for group in [top, *ctx.org.children(top)]:
         figures = Figures()

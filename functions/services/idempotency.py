@@ -25,7 +25,16 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from functions.domain.errors import ConflictError, InvalidSubmission
-from functions.store.protocol import AlreadyExists, AuditEvent, IdempotencyClaim, IdempotentReplay, Record, Store
+from functions.store.protocol import (
+    AlreadyExists,
+    AuditEvent,
+    CounterIncrement,
+    IdempotencyClaim,
+    IdempotentReplay,
+    Part,
+    Record,
+    Store,
+)
 
 from .context import PortalContext
 
@@ -77,21 +86,34 @@ def previous_result(store: Store, request: IdempotentRequest | None, now: dt.dat
     return None if claim is None else request.replay(claim)
 
 
-def insert_once(ctx: PortalContext, make: Callable[[], tuple[Record, dict]], idem: IdempotentRequest | None,
-                unique=(), counters=()) -> dict:
-    """Store what `make` builds (record, result) once; a replay of the same request gets the first
-    result. The result is what the caller answers with, whatever the door (JSON or a form)."""
+@dataclass(frozen=True)
+class NewRecord:
+    """What a use case stores once: the record, the result it answers with, the record's first parts and
+    the counters it adds to."""
+
+    record: Record
+    result: dict
+    parts: tuple[Part, ...] = ()
+    counters: tuple[CounterIncrement, ...] = ()
+
+
+def insert_once(ctx: PortalContext, make: Callable[[], NewRecord | tuple[Record, dict]],
+                idem: IdempotentRequest | None, unique=(), counters=()) -> dict:
+    """Store what `make` builds once; a replay of the same request gets the first result. The result is
+    what the caller answers with, whatever the door (JSON or a form)."""
     now = ctx.clock()
     replay = previous_result(ctx.store, idem, now)
     if replay is not None:
         return replay
     for _ in range(3):  # a fresh random key on the rare collision of generated keys
-        record, result = make()
+        made = make()
+        new = made if isinstance(made, NewRecord) else NewRecord(*made)
+        record, result = new.record, new.result
         audit = AuditEvent(record.collection, record.key, now, actor="public", action="submitted",
                            unit=record.unit, after={"stage": record.data.get("stage", "received")})
         try:
             ctx.store.insert(record, audit=audit, idempotency=idem.claim(result, now) if idem else None,
-                             unique=tuple(unique), counters=tuple(counters))
+                             unique=tuple(unique), counters=tuple(counters) + new.counters, parts=new.parts)
             return result
         except IdempotentReplay as exc:  # a concurrent request with the same key won the race
             assert idem is not None

@@ -10,10 +10,12 @@ from functions.domain.case import COLLECTION, PUBLISHABLE_KINDS, REVIEWING, Case
 from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError
 from functions.domain.petitions import PetitionIn, initial_case
 from functions.domain.time_limits import china_date
-from functions.store.protocol import AuditEvent, Record, VersionConflict
+from functions.store.protocol import AuditEvent, VersionConflict
 
+from . import case_store
+from .case_store import StoredCase
 from .context import PortalContext
-from .idempotency import IdempotentRequest, insert_once
+from .idempotency import IdempotentRequest, NewRecord, insert_once
 from .uploads import keep_attachments, verify_attachments
 
 PETITION = COLLECTION
@@ -52,26 +54,27 @@ def submit_petition(ctx: PortalContext, petition: PetitionIn, idem: IdempotentRe
     _check_mailbox(ctx, petition)
     _attachments(ctx.blobs, petition)
 
-    def make() -> tuple[Record, dict]:
+    def make() -> NewRecord:
         received = ctx.clock()
         reference = codes.new_reference(china_date(received))
         query_code = codes.new_query_code()
         case = initial_case(petition, reference, codes.hash_query_code(query_code, ctx.secret_key), received)
         receipt = Receipt(query_code=query_code, **_status(ctx, case).model_dump())
-        return Record(**case.record_fields(), created_at=received), receipt.model_dump(mode="json")
+        record, parts, counters = case_store.first_write(ctx, case, received)
+        return NewRecord(record, receipt.model_dump(mode="json"), parts, counters)
 
     return Receipt.model_validate(insert_once(ctx, make, idem))
 
 
-def _authorised(ctx: PortalContext, reference: str, query_code: str) -> tuple[Record, Case]:
+def _authorised(ctx: PortalContext, reference: str, query_code: str) -> tuple[StoredCase, Case]:
     """The case, if the code matches. Unknown reference and wrong code are the same NotFoundError."""
-    record = ctx.store.get(PETITION, codes.normalize_reference(reference))
-    case = Case.from_data(record.data) if record else None
+    stored = case_store.load(ctx, codes.normalize_reference(reference), notes=False)  # notes are staff-only
+    case = stored.case if stored else None
     # The HMAC is computed whether or not the case exists, so both answers take as long.
     if not codes.query_code_matches(query_code, case.query_code_hash if case else None, ctx.secret_key) \
-            or record is None or case is None:
+            or stored is None or case is None:
         raise NotFoundError("受理编号或查询码不正确")
-    return record, case
+    return stored, case
 
 
 def _status(ctx: PortalContext, case: Case) -> PublicStatus:
@@ -95,16 +98,15 @@ def _repeated(case: Case, action: str, inputs: transitions.ActionInput) -> bool:
 def public_step(ctx: PortalContext, reference: str, query_code: str, action: str,
                 inputs: transitions.ActionInput) -> PublicStatus:
     """rate / request_review / request_re_review, through the one transition table."""
-    record, case = _authorised(ctx, reference, query_code)
+    stored, case = _authorised(ctx, reference, query_code)
     if _repeated(case, action, inputs):
         return _status(ctx, case)  # the same step again (a double click, a reload): nothing changes
     new = transitions.apply(case, action, Role.public, inputs, ctx.transition_context(None))
-    audit = AuditEvent(PETITION, record.key, ctx.clock(), actor="public", action=action, unit=new.handling_unit,
+    audit = AuditEvent(PETITION, case.reference, ctx.clock(), actor="public", action=action, unit=new.handling_unit,
                        before={"stage": case.stage.value, "handling_unit": case.handling_unit},
                        after={"stage": new.stage.value, "handling_unit": new.handling_unit})
     try:
-        ctx.store.update(Record(**new.record_fields(), created_at=record.created_at, version=record.version),
-                         expected_version=record.version, audit=audit)
+        case_store.save(ctx, stored, new, audit)
     except VersionConflict:
         raise ConflictError("办理状态刚刚发生变化，请刷新后重试") from None
     return _status(ctx, new)

@@ -15,12 +15,13 @@ import hmac
 import secrets
 
 from functions.domain import codes
-from functions.domain.case import COLLECTION, Case, Recovery
+from functions.domain.case import COLLECTION, Recovery
 from functions.domain.errors import InvalidSubmission, NotFoundError, RateLimited
 from functions.domain.identity import validate_mobile
 from functions.domain.notices import recovery_notice
-from functions.store.protocol import AuditEvent, Record, VersionConflict
+from functions.store.protocol import AuditEvent, VersionConflict
 
+from . import case_store
 from .context import PortalContext
 from .notifications import deliver, outbox_records, with_audit
 
@@ -54,19 +55,18 @@ def request_code(ctx: PortalContext, reference: str, mobile: str, client: str) -
         raise InvalidSubmission(str(exc), field="mobile") from None
     _limit(ctx, "client", client)
     _limit(ctx, "reference", hashlib.sha256(reference.encode()).hexdigest()[:32])
-    record = ctx.store.get(COLLECTION, reference)
-    case = Case.from_data(record.data) if record else None
-    if record is None or case is None or case.notify != "sms" or not case.contact.mobile \
+    stored = case_store.load(ctx, reference, notes=False)
+    case = stored.case if stored else None
+    if stored is None or case is None or case.notify != "sms" or not case.contact.mobile \
             or not hmac.compare_digest(case.contact.mobile, mobile):
         return SENT
     code = f"{secrets.randbelow(10**6):06d}"
     now = ctx.clock()
     new = case.model_copy(update={"recovery": Recovery(digest=_digest(ctx, reference, code), until=now + CODE_VALID)})
-    messages = outbox_records([recovery_notice(case, code)], reference, now)
-    audit = AuditEvent(COLLECTION, reference, now, actor="public", action="recovery_code_sent", unit=record.unit)
+    messages = outbox_records(ctx, [recovery_notice(case, code)], reference, case.handling_unit, now)
+    audit = AuditEvent(COLLECTION, reference, now, actor="public", action="recovery_code_sent", unit=case.handling_unit)
     try:
-        ctx.store.update(_record(new, record), expected_version=record.version, audit=audit,
-                         new_records=with_audit(messages))
+        case_store.save(ctx, stored, new, audit, with_audit(messages))
     except VersionConflict:
         return SENT  # the case just changed; asking again works
     deliver(ctx, messages)
@@ -77,30 +77,28 @@ def confirm_code(ctx: PortalContext, reference: str, code: str) -> str:
     """A new query code (shown once) for the right one-time code; the old query code stops working."""
     reference = codes.normalize_reference(reference)
     code = "".join(ch for ch in code if ch.isascii() and ch.isdigit())
-    record = ctx.store.get(COLLECTION, reference)
-    case = Case.from_data(record.data) if record else None
+    stored = case_store.load(ctx, reference, notes=False)
+    case = stored.case if stored else None
     pending = case.recovery if case else None
     now = ctx.clock()
-    if record is None or case is None or pending is None or now > pending.until or pending.tries >= MAX_TRIES:
+    if stored is None or case is None or pending is None or now > pending.until or pending.tries >= MAX_TRIES:
         raise NotFoundError(WRONG)
     if not hmac.compare_digest(pending.digest, _digest(ctx, reference, code)):
         tried = case.model_copy(update={"recovery": pending.model_copy(update={"tries": pending.tries + 1})})
-        audit = AuditEvent(COLLECTION, reference, now, actor="public", action="recovery_code_wrong", unit=record.unit)
+        audit = AuditEvent(COLLECTION, reference, now, actor="public", action="recovery_code_wrong",
+                           unit=case.handling_unit)
         try:
-            ctx.store.update(_record(tried, record), expected_version=record.version, audit=audit)
+            case_store.save(ctx, stored, tried, audit)
         except VersionConflict:
             pass
         raise NotFoundError(WRONG)
     query_code = codes.new_query_code()
     renewed = case.model_copy(update={"recovery": None,
                                       "query_code_hash": codes.hash_query_code(query_code, ctx.secret_key)})
-    audit = AuditEvent(COLLECTION, reference, now, actor="public", action="query_code_renewed", unit=record.unit)
+    audit = AuditEvent(COLLECTION, reference, now, actor="public", action="query_code_renewed", unit=case.handling_unit)
     try:
-        ctx.store.update(_record(renewed, record), expected_version=record.version, audit=audit)
+        case_store.save(ctx, stored, renewed, audit)
     except VersionConflict:
         raise NotFoundError(WRONG) from None
     return query_code
 
-
-def _record(case: Case, stored: Record) -> Record:
-    return Record(**case.record_fields(), created_at=stored.created_at, version=stored.version)

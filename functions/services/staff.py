@@ -9,13 +9,16 @@ from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundEr
 from . import accounts
 from .accounts import Staff
 from .context import PortalContext
-from .scope import records_in_scope, require
+from .scope import Reading, page, require
+
+PAGE = 100
 
 
-def staff_in_scope(ctx: PortalContext, admin: Staff) -> list[Staff]:
+def staff_in_scope(ctx: PortalContext, admin: Staff, after: str | None = None) -> tuple[list[Staff], str | None]:
+    """A page of the accounts of the admin's subtree, by user name, and the next page's token."""
     require(admin, Permission.manage_staff)
-    found = (accounts.get_staff(ctx.store, r.key) for r in records_in_scope(ctx, accounts.STAFF, admin.unit))
-    return sorted((s for s in found if s is not None), key=lambda s: (s.unit, s.username))
+    entries, token = page(ctx, [Reading(accounts.STAFF, accounts.ACCOUNTS, admin.unit)], PAGE, after)
+    return [accounts.staff_of(e.summary, e.unit) for e in entries], token
 
 
 def add(ctx: PortalContext, admin: Staff, username: str, name: str, unit: str, role: str,

@@ -1,16 +1,36 @@
-"""The Store: where submissions, their audit events, idempotency records and counters live.
+"""The Store: where submissions, their parts, audit events, idempotency records and counters live.
 
-Two adapters implement it (SQLite locally, DynamoDB on AWS) and one contract-test suite
-(tests/contract/) runs unchanged against both. Every write that matters is one atomic unit:
-the record, its first audit event, its idempotency record, its unique keys and its counter
-increments are committed together or not at all, and a 2xx is only sent after that commit.
+Three adapters implement it (SQLite locally, DynamoDB on AWS, an in-memory fake for unit tests) and
+one contract-test suite (tests/contract/) runs unchanged against all of them. Every write that
+matters is one atomic unit: the record, its audit event, its new parts, its listing entries, its
+idempotency record, unique keys and counter increments are committed together or not at all, and a
+2xx is only sent after that commit. Every write is bounded (see `functions.store` for the limits),
+so the same write that commits in SQLite commits in one DynamoDB transaction.
+
+Where a record sits in the organisation matters to staff: a Store is built with the unit tree
+(`UnitTree`), keeps each listed record's unit path, and answers every listing for a unit's whole
+subtree in one ordered, paged read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
+
+from functions.domain.errors import ServiceUnavailable
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One list a record appears in: `name` within its collection (e.g. a case in "queue" and in
+    "stage:accepted"), ordered by `sort` (text order; ties by key). `summary` is what the list shows,
+    kept beside the entry so a page of the list never reads whole records; None = the record's data."""
+
+    name: str
+    sort: str
+    summary: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -19,6 +39,8 @@ class Record:
 
     `collection` + `key` identify it. `unit` is the org unit code that owns it (staff scoping);
     `data` is JSON-serialisable. `version` starts at 1 and grows by one with every update.
+    `listings` are the lists it appears in (none: found by key only). `touched_at` is the last
+    `touch()`, set by the Store only (writes ignore it).
     """
 
     collection: str
@@ -27,8 +49,32 @@ class Record:
     created_at: dt.datetime
     unit: str | None = None
     version: int = 1
-    # Sort key for per-unit queues (e.g. the nearest deadline as ISO text); None = not queued.
-    queue_sort: str | None = None
+    listings: tuple[Listing, ...] = ()
+    touched_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of a listing: where the record is and what the list shows, not the whole record."""
+
+    collection: str
+    key: str
+    listing: str
+    unit: str
+    sort: str
+    version: int
+    created_at: dt.datetime
+    summary: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Part:
+    """An item kept under a record instead of inside it (a note, a step of its history …): written
+    once, never changed, so a record does not grow with its history. `seq` orders one kind's parts."""
+
+    kind: str
+    seq: int
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -59,7 +105,7 @@ class IdempotencyClaim:
 
 @dataclass(frozen=True)
 class CounterIncrement:
-    """Add `delta` to counter `name` within `scope` (e.g. scope "survey:x", name "q1=选项A")."""
+    """Add `delta` to counter `name` within `scope` (e.g. scope "survey:x/0", name "q1=选项A")."""
 
     scope: str
     name: str
@@ -72,6 +118,12 @@ class UniqueClaim:
 
     namespace: str
     value: str
+
+
+class UnitTree(Protocol):
+    """What a Store needs of the organisation: the path from the top unit down to a unit."""
+
+    def path(self, code: str) -> Sequence[str]: ...
 
 
 class StoreError(Exception):
@@ -106,11 +158,22 @@ class NotFound(StoreError):
     pass
 
 
+class StoreUnavailable(StoreError, ServiceUnavailable):
+    """The database refused or did not answer in time (throttled, timed out, kept conflicting) after
+    the adapter's retries; nothing of the write was committed. A 503 with Retry-After: try later."""
+
+    def __init__(self, cause: str, retry_after: int = 5):
+        ServiceUnavailable.__init__(self, "系统繁忙，本次操作没有完成，请稍后再试", retry_after)
+        self.cause = cause  # an error code or exception class name: never data
+
+
 @runtime_checkable
 class Store(Protocol):
     def insert(self, record: Record, *, audit: AuditEvent, idempotency: IdempotencyClaim | None = None,
-               unique: tuple[UniqueClaim, ...] = (), counters: tuple[CounterIncrement, ...] = ()) -> None:
-        """Atomically write the record, its audit event, idempotency claim, unique claims, counters.
+               unique: tuple[UniqueClaim, ...] = (), counters: tuple[CounterIncrement, ...] = (),
+               parts: tuple[Part, ...] = ()) -> None:
+        """Atomically write the record, its audit event, parts, listing entries, idempotency claim,
+        unique claims and counters.
 
         Raises IdempotentReplay (carrying the stored claim) if the idempotency key exists — checked
         first, so a replay never reports AlreadyExists; AlreadyExists if the record key or a unique
@@ -119,12 +182,24 @@ class Store(Protocol):
 
     def get(self, collection: str, key: str) -> Record | None: ...
 
-    def update(self, record: Record, *, expected_version: int, audit: AuditEvent,
+    def get_many(self, collection: str, keys: Sequence[str]) -> list[Record]:
+        """The records of these keys that exist, in the order of `keys`."""
+
+    def update(self, record: Record, *, expected_version: int, audit: AuditEvent, parts: tuple[Part, ...] = (),
+               counters: tuple[CounterIncrement, ...] = (),
                new_records: tuple[tuple[Record, AuditEvent], ...] = ()) -> Record:
-        """Replace data/unit/queue_sort if the stored version equals `expected_version`; the
-        returned record has version + 1. Raises NotFound or VersionConflict; atomic with `audit`
-        and with inserting `new_records`, each with its first audit event (e.g. the outbox messages
-        a change sends; they must not exist yet, else AlreadyExists and nothing is written)."""
+        """Replace data/unit/listings if the stored version equals `expected_version`, adding the new
+        parts and counters; the returned record has version + 1. Raises NotFound or VersionConflict
+        (also when one of the parts exists already); atomic with `audit` and with inserting
+        `new_records`, each with its first audit event (the outbox messages a change sends: at most
+        two, in one listing each; AlreadyExists if one exists, and then nothing is written)."""
+
+    def touch(self, collection: str, key: str, at: dt.datetime) -> None:
+        """Note that a record was used at `at` (a session's last request) without a new version or an
+        audit event: concurrent touches never conflict, the latest `at` stays. NotFound if missing."""
+
+    def parts(self, collection: str, key: str, kinds: Sequence[str] | None = None) -> list[Part]:
+        """The parts of a record (of these kinds only, if given), by kind and then seq."""
 
     def get_idempotency(self, key: str, now: dt.datetime) -> IdempotencyClaim | None:
         """The unexpired claim for `key`, if any."""
@@ -140,13 +215,19 @@ class Store(Protocol):
         export, a denied access, a failed login. Append-only like every audit event."""
 
     def audit_log(self, unit: str, *, limit: int = 100, after: str | None = None) -> tuple[list[AuditEvent], str | None]:
-        """Every audit event whose `unit` is `unit` (record changes and appended events alike),
-        newest first; returns (page, next_token) with an opaque token, None on the last page."""
+        """Every audit event whose `unit` is `unit` or lies below it (record changes and appended
+        events alike), newest first; returns (page, next_token), None on the last page."""
 
-    def queue(self, collection: str, unit: str, *, limit: int = 50,
-              after: str | None = None) -> tuple[list[Record], str | None]:
-        """Records of one unit that have a queue_sort, ascending by it; returns (page, next_token).
-        `after` is the opaque token from a previous page."""
+    def listing(self, collection: str, listing: str, unit: str, *, limit: int = 50, after: str | None = None,
+                lower: str | None = None, upper: str | None = None,
+                descending: bool = False) -> tuple[list[Entry], str | None]:
+        """Entries of one listing for `unit` and every unit below it, by (sort, key), restricted to
+        lower <= sort < upper; returns (page, next_token) with an opaque token, None on the last page."""
+
+    def tally(self, collection: str, listing: str, unit: str, *, lower: str | None = None,
+              upper: str | None = None) -> dict[str, int]:
+        """How many entries of a listing (lower <= sort < upper) lie in the subtree of each child of
+        `unit`, by the child's code; entries of `unit` itself under its own code. Empty ones left out."""
 
     def hit(self, bucket: str, window_start: dt.datetime, expires_at: dt.datetime) -> int:
         """Count one hit in a rate-limit bucket for a time window; returns the count so far."""

@@ -17,131 +17,57 @@ import datetime as dt
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from functions.store import (
     RECORD_WHAT,
+    UNIT_LEVELS,
     audit_position,
-    check_audit,
     check_collection,
     check_event,
     check_insert,
     check_limit,
+    check_update,
     decode_audit_token,
     decode_token,
     dump_json,
     encode_token,
     from_iso,
     load_json,
-    queue_position,
+    position,
+    summary_of,
     to_iso,
     unique_what,
+    unit_path,
 )
 from functions.store.protocol import (
     AlreadyExists,
     AuditEvent,
     CounterIncrement,
+    Entry,
     IdempotencyClaim,
     IdempotentReplay,
+    Listing,
     NotFound,
+    Part,
     Record,
     UniqueClaim,
+    UnitTree,
     VersionConflict,
 )
 
+from functions.store.sqlite_schema import (
+    AUDIT_COLUMNS as _AUDIT_COLUMNS,
+    ENTRY_COLUMNS as _ENTRY_COLUMNS,
+    ID_WIDTH as _ID_WIDTH,
+    LEVEL_COLUMNS as _LEVEL_COLUMNS,
+    RECORD_COLUMNS as _RECORD_COLUMNS,
+    create_schema,
+    levels as _levels,
+)
+
 BUSY_TIMEOUT_SECONDS = 10.0
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS records (
-    collection TEXT NOT NULL,
-    key        TEXT NOT NULL,
-    unit       TEXT,
-    created_at TEXT NOT NULL,
-    version    INTEGER NOT NULL,
-    queue_sort TEXT,
-    queue_pos  TEXT,            -- queue_sort + '#' + key, NULL when not queued (see queue_position)
-    data       TEXT NOT NULL,   -- JSON
-    PRIMARY KEY (collection, key)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS records_queue ON records (collection, unit, queue_pos)
-    WHERE queue_pos IS NOT NULL;
-
--- Audit order (audit_trail oldest first, audit_log newest first) is (at, id). id is the insertion
--- order: AUTOINCREMENT never hands out a smaller id, and writes are serialised by BEGIN IMMEDIATE,
--- so id order is commit order. seq is the record version a record change produced, NULL for an
--- appended event (append_audit); the unique index keeps "one event per version" in the database.
-CREATE TABLE IF NOT EXISTS audit (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    collection TEXT NOT NULL,
-    key        TEXT NOT NULL,
-    seq        INTEGER,
-    at         TEXT NOT NULL,
-    actor      TEXT NOT NULL,
-    action     TEXT NOT NULL,
-    unit       TEXT,
-    before     TEXT NOT NULL,   -- JSON, 'null' when absent
-    after      TEXT NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS audit_version ON audit (collection, key, seq) WHERE seq IS NOT NULL;
-CREATE INDEX IF NOT EXISTS audit_trail ON audit (collection, key, at, id);
-CREATE INDEX IF NOT EXISTS audit_log ON audit (unit, at, id) WHERE unit IS NOT NULL;
--- The code has no UPDATE/DELETE on audit; the triggers make sure nothing else does either.
-CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
-    BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
-    BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
-
-CREATE TABLE IF NOT EXISTS idempotency (
-    key          TEXT PRIMARY KEY,
-    request_hash TEXT NOT NULL,
-    result       TEXT NOT NULL,  -- opaque to the store (sealed by the service)
-    expires_at   TEXT NOT NULL
-) WITHOUT ROWID;
-
-CREATE TABLE IF NOT EXISTS uniques (
-    namespace TEXT NOT NULL,
-    value     TEXT NOT NULL,
-    PRIMARY KEY (namespace, value)
-) WITHOUT ROWID;
-
-CREATE TABLE IF NOT EXISTS counters (
-    scope TEXT NOT NULL,
-    name  TEXT NOT NULL,
-    value INTEGER NOT NULL,
-    PRIMARY KEY (scope, name)
-) WITHOUT ROWID;
-
-CREATE TABLE IF NOT EXISTS hits (
-    bucket       TEXT NOT NULL,
-    window_start TEXT NOT NULL,
-    count        INTEGER NOT NULL,
-    expires_at   TEXT NOT NULL,
-    PRIMARY KEY (bucket, window_start)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS hits_expiry ON hits (expires_at);
-"""
-
-_RECORD_COLUMNS = "collection, key, unit, created_at, version, queue_sort, data"
-_AUDIT_COLUMNS = "collection, key, at, actor, action, unit, before, after"
-# Width of the row id in an audit_log position, so that text order of positions is (at, id) order.
-_ID_WIDTH = 20
-
-
-def _statements(script: str) -> list[str]:
-    """Split a script into statements (trigger bodies contain ';', so a plain split would not do)."""
-    statements, pending = [], ""
-    for piece in script.split(";"):
-        pending += piece + ";"
-        if sqlite3.complete_statement(pending):
-            if pending.strip() != ";":
-                statements.append(pending.strip())
-            pending = ""
-    return statements
-
-
-_SCHEMA_STATEMENTS = _statements(_SCHEMA)
-
 
 class _Connection(sqlite3.Connection):
     """A subclass only so that connections can be held weakly (the C type has no __weakref__)."""
@@ -150,11 +76,12 @@ class _Connection(sqlite3.Connection):
 class SqliteStore:
     """Store in one SQLite file. Safe to share between threads; each thread uses its own connection."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, tree: UnitTree | None = None):
         if str(path) == ":memory:" or str(path).startswith("file::memory:"):
             # Every thread's connection would see its own empty in-memory database.
             raise ValueError("SqliteStore needs a file: connections are per thread")
         self.path = Path(path)
+        self.tree = tree
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         # Weak: when a worker thread ends, its thread-local connection is dropped and closed by
@@ -167,7 +94,7 @@ class SqliteStore:
         # In one write transaction so that two processes starting together cannot half-create it
         # (or both migrate it). Statement by statement: executescript would commit first.
         with self._write() as c:
-            _create_schema(c)
+            create_schema(c, self._path_of)
 
     # -- connections and transactions -------------------------------------------------------
 
@@ -207,11 +134,16 @@ class SqliteStore:
             conn.close()
         self._local = threading.local()
 
+    def _path_of(self, unit: str | None) -> tuple[str, ...]:
+        return () if unit is None else unit_path(self.tree, unit)
+
     # -- the protocol -------------------------------------------------------------------------
 
     def insert(self, record: Record, *, audit: AuditEvent, idempotency: IdempotencyClaim | None = None,
-               unique: tuple[UniqueClaim, ...] = (), counters: tuple[CounterIncrement, ...] = ()) -> None:
-        increments = check_insert(record, audit, idempotency, unique, counters)
+               unique: tuple[UniqueClaim, ...] = (), counters: tuple[CounterIncrement, ...] = (),
+               parts: tuple[Part, ...] = ()) -> None:
+        merged = check_insert(record, audit, idempotency, unique, counters, parts)
+        path = self._path_of(record.unit) if record.listings else ()
         with self._write() as c:
             # Order matters: the idempotency key is checked first, so a replayed request is answered
             # with its first response even though its record key is (of course) taken by now.
@@ -227,9 +159,12 @@ class SqliteStore:
                 if c.execute("SELECT 1 FROM uniques WHERE namespace = ? AND value = ?",
                              (claim.namespace, claim.value)).fetchone():
                     raise AlreadyExists(unique_what(claim))
-            c.execute(f"INSERT INTO records ({_RECORD_COLUMNS}, queue_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                      (record.collection, record.key, record.unit, to_iso(record.created_at),
-                       record.version, record.queue_sort, dump_json(record.data), queue_position(record)))
+            c.execute("INSERT INTO records (collection, key, unit, created_at, version, data, listings) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      (record.collection, record.key, record.unit, to_iso(record.created_at), record.version,
+                       dump_json(record.data), _dump_listings(record.listings)))
+            self._list(c, record, record.version, path)
+            self._add_parts(c, record, parts)
             self._append_audit(c, audit, record.version)
             if idempotency is not None:
                 # REPLACE only ever replaces an expired claim: an unexpired one raised above.
@@ -238,9 +173,7 @@ class SqliteStore:
                            to_iso(idempotency.expires_at)))
             c.executemany("INSERT INTO uniques (namespace, value) VALUES (?, ?)",
                           [(u.namespace, u.value) for u in unique])
-            c.executemany("INSERT INTO counters (scope, name, value) VALUES (?, ?, ?) "
-                          "ON CONFLICT (scope, name) DO UPDATE SET value = value + excluded.value",
-                          [(i.scope, i.name, i.delta) for i in increments])
+            self._add_counters(c, merged)
 
     def get(self, collection: str, key: str) -> Record | None:
         check_collection(collection)
@@ -248,35 +181,72 @@ class SqliteStore:
                                    (collection, key)).fetchone()
         return None if row is None else _record(row)
 
-    def update(self, record: Record, *, expected_version: int, audit: AuditEvent,
+    def get_many(self, collection: str, keys: Sequence[str]) -> list[Record]:
+        check_collection(collection)
+        found: dict[str, Record] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start:start + 500])
+            rows = self._conn().execute(
+                f"SELECT {_RECORD_COLUMNS} FROM records WHERE collection = ? AND key IN "
+                f"({', '.join('?' * len(chunk))})", (collection, *chunk)).fetchall()
+            found.update((row[1], _record(row)) for row in rows)
+        return [found[k] for k in keys if k in found]
+
+    def update(self, record: Record, *, expected_version: int, audit: AuditEvent, parts: tuple[Part, ...] = (),
+               counters: tuple[CounterIncrement, ...] = (),
                new_records: tuple[tuple[Record, AuditEvent], ...] = ()) -> Record:
-        check_audit(record, audit)
-        for extra, extra_audit in new_records:
-            check_audit(extra, extra_audit)
+        merged = check_update(record, audit, parts, counters, new_records)
+        path = self._path_of(record.unit) if record.listings else ()
+        extra_paths = [self._path_of(extra.unit) if extra.listings else () for extra, _ in new_records]
         new_version = expected_version + 1
         with self._write() as c:
-            row = c.execute("SELECT version, created_at FROM records WHERE collection = ? AND key = ?",
+            row = c.execute("SELECT version, created_at, touched_at FROM records WHERE collection = ? AND key = ?",
                             (record.collection, record.key)).fetchone()
             if row is None:
                 raise NotFound(f"{record.collection}/{record.key}")
             if row[0] != expected_version:
                 raise VersionConflict(row[0])
-            c.execute("UPDATE records SET data = ?, unit = ?, queue_sort = ?, queue_pos = ?, version = ? "
+            for part in parts:
+                if c.execute("SELECT 1 FROM parts WHERE collection = ? AND key = ? AND kind = ? AND seq = ?",
+                             (record.collection, record.key, part.kind, part.seq)).fetchone():
+                    raise VersionConflict(row[0])
+            c.execute("UPDATE records SET data = ?, unit = ?, listings = ?, version = ? "
                       "WHERE collection = ? AND key = ?",
-                      (dump_json(record.data), record.unit, record.queue_sort, queue_position(record),
-                       new_version, record.collection, record.key))
+                      (dump_json(record.data), record.unit, _dump_listings(record.listings), new_version,
+                       record.collection, record.key))
+            self._list(c, record, new_version, path)
+            self._add_parts(c, record, parts)
             self._append_audit(c, audit, new_version)
-            for extra, extra_audit in new_records:
+            self._add_counters(c, merged)
+            for (extra, extra_audit), extra_path in zip(new_records, extra_paths, strict=True):
                 if c.execute("SELECT 1 FROM records WHERE collection = ? AND key = ?",
                              (extra.collection, extra.key)).fetchone():
                     raise AlreadyExists(RECORD_WHAT)
-                c.execute(f"INSERT INTO records ({_RECORD_COLUMNS}, queue_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                c.execute("INSERT INTO records (collection, key, unit, created_at, version, data, listings) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)",
                           (extra.collection, extra.key, extra.unit, to_iso(extra.created_at), extra.version,
-                           extra.queue_sort, dump_json(extra.data), queue_position(extra)))
+                           dump_json(extra.data), _dump_listings(extra.listings)))
+                self._list(c, extra, extra.version, extra_path)
                 self._append_audit(c, extra_audit, extra.version)
         # created_at belongs to the stored record; an update never moves it.
-        return Record(record.collection, record.key, record.data, from_iso(row[1]), record.unit,
-                      new_version, record.queue_sort)
+        return Record(record.collection, record.key, record.data, from_iso(row[1]), record.unit, new_version,
+                      record.listings, from_iso(row[2]) if row[2] else None)
+
+    def touch(self, collection: str, key: str, at: dt.datetime) -> None:
+        check_collection(collection)
+        when = to_iso(at)
+        with self._write() as c:
+            if not c.execute("SELECT 1 FROM records WHERE collection = ? AND key = ?", (collection, key)).fetchone():
+                raise NotFound(f"{collection}/{key}")
+            c.execute("UPDATE records SET touched_at = ? WHERE collection = ? AND key = ? "
+                      "AND (touched_at IS NULL OR touched_at < ?)", (when, collection, key, when))
+
+    def parts(self, collection: str, key: str, kinds: Sequence[str] | None = None) -> list[Part]:
+        check_collection(collection)
+        only = f" AND kind IN ({', '.join('?' * len(kinds))})" if kinds is not None else ""
+        rows = self._conn().execute(f"SELECT kind, seq, data FROM parts WHERE collection = ? AND key = ?{only} "
+                                    "ORDER BY kind, seq", (collection, key, *(kinds or ()))).fetchall()
+        return [Part(kind, seq, load_json(data)) for kind, seq, data in rows]
 
     def get_idempotency(self, key: str, now: dt.datetime) -> IdempotencyClaim | None:
         claim = self._claim(self._conn(), key)
@@ -302,7 +272,8 @@ class SqliteStore:
     def audit_log(self, unit: str, *, limit: int = 100,
                   after: str | None = None) -> tuple[list[AuditEvent], str | None]:
         check_limit(limit)
-        sql = f"SELECT {_AUDIT_COLUMNS}, id FROM audit WHERE unit = ?"
+        level = len(self._path_of(unit)) - 1
+        sql = f"SELECT {_AUDIT_COLUMNS}, id FROM audit WHERE a{level} = ?"
         args: list[object] = [unit]
         if after is not None:
             at, tiebreak = decode_audit_token(after)
@@ -318,20 +289,47 @@ class SqliteStore:
         last = page[-1]
         return page, encode_token(audit_position(last.at, f"{rows[limit - 1][-1]:0{_ID_WIDTH}d}"), last.key)
 
-    def queue(self, collection: str, unit: str, *, limit: int = 50,
-              after: str | None = None) -> tuple[list[Record], str | None]:
+    def _where(self, collection: str, listing: str, unit: str, lower: str | None,
+               upper: str | None) -> tuple[int, str, list[object]]:
+        level = len(self._path_of(unit)) - 1
+        sql = f"collection = ? AND listing = ? AND a{level} = ?"
+        args: list[object] = [collection, listing, unit]
+        # Positions are sort + '#' + key and '#' sorts below every sort character, so position >= lower
+        # is sort >= lower and position < upper is sort < upper.
+        if lower is not None:
+            sql += " AND position >= ?"
+            args.append(lower)
+        if upper is not None:
+            sql += " AND position < ?"
+            args.append(upper)
+        return level, sql, args
+
+    def listing(self, collection: str, listing: str, unit: str, *, limit: int = 50, after: str | None = None,
+                lower: str | None = None, upper: str | None = None,
+                descending: bool = False) -> tuple[list[Entry], str | None]:
         check_collection(collection)
         check_limit(limit)
-        start = decode_token(after)[0] if after is not None else ""
+        _, where, args = self._where(collection, listing, unit, lower, upper)
+        if after is not None:
+            where += " AND position < ?" if descending else " AND position > ?"
+            args.append(decode_token(after)[0])
+        order = "DESC" if descending else ""
         # One row more than asked tells whether another page exists, so the last page has no token.
-        rows = self._conn().execute(
-            f"SELECT {_RECORD_COLUMNS}, queue_pos FROM records "
-            "WHERE collection = ? AND unit = ? AND queue_pos IS NOT NULL AND queue_pos > ? "
-            "ORDER BY queue_pos LIMIT ?", (collection, unit, start, limit + 1)).fetchall()
-        page = [_record(row[:-1]) for row in rows[:limit]]
+        rows = self._conn().execute(f"SELECT {_ENTRY_COLUMNS}, position FROM entries WHERE {where} "
+                                    f"ORDER BY position {order} LIMIT ?", (*args, limit + 1)).fetchall()
+        page = [_entry(row[:-1]) for row in rows[:limit]]
         if len(rows) <= limit:
             return page, None
         return page, encode_token(rows[limit - 1][-1], rows[limit - 1][1])
+
+    def tally(self, collection: str, listing: str, unit: str, *, lower: str | None = None,
+              upper: str | None = None) -> dict[str, int]:
+        check_collection(collection)
+        level, where, args = self._where(collection, listing, unit, lower, upper)
+        below = f"a{level + 1}" if level + 1 < UNIT_LEVELS else "NULL"
+        rows = self._conn().execute(f"SELECT {below}, count(*) FROM entries WHERE {where} GROUP BY {below}",
+                                    args).fetchall()
+        return dict(sorted((child or unit, n) for child, n in rows))
 
     def hit(self, bucket: str, window_start: dt.datetime, expires_at: dt.datetime) -> int:
         with self._write() as c:
@@ -351,10 +349,31 @@ class SqliteStore:
 
     # -- helpers ------------------------------------------------------------------------------
 
+    def _list(self, c: sqlite3.Connection, record: Record, version: int, path: tuple[str, ...]) -> None:
+        c.execute("DELETE FROM entries WHERE collection = ? AND key = ?", (record.collection, record.key))
+        c.executemany(
+            f"INSERT INTO entries (collection, key, listing, position, sort, unit, {_LEVEL_COLUMNS}, version, "
+            f"created_at, summary) VALUES ({', '.join('?' * (9 + UNIT_LEVELS))})",
+            [(record.collection, record.key, listing.name, position(listing.sort, record.key), listing.sort,
+              record.unit, *_levels(path), version, to_iso(record.created_at),
+              dump_json(summary_of(record, listing))) for listing in record.listings])
+
+    @staticmethod
+    def _add_parts(c: sqlite3.Connection, record: Record, parts: tuple[Part, ...]) -> None:
+        c.executemany("INSERT INTO parts (collection, key, kind, seq, data) VALUES (?, ?, ?, ?, ?)",
+                      [(record.collection, record.key, p.kind, p.seq, dump_json(p.data)) for p in parts])
+
+    @staticmethod
+    def _add_counters(c: sqlite3.Connection, merged: dict[str, dict[str, int]]) -> None:
+        c.executemany("INSERT INTO counters (scope, name, value) VALUES (?, ?, ?) "
+                      "ON CONFLICT (scope, name) DO UPDATE SET value = value + excluded.value",
+                      [(scope, name, delta) for scope, names in merged.items() for name, delta in names.items()])
+
     def _append_audit(self, c: sqlite3.Connection, audit: AuditEvent, seq: int | None) -> None:
-        c.execute(f"INSERT INTO audit (seq, {_AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        c.execute(f"INSERT INTO audit (seq, {_AUDIT_COLUMNS}, {_LEVEL_COLUMNS}) "
+                  f"VALUES ({', '.join('?' * (9 + UNIT_LEVELS))})",
                   (seq, audit.collection, audit.key, to_iso(audit.at), audit.actor, audit.action,
-                   audit.unit, dump_json(audit.before), dump_json(audit.after)))
+                   audit.unit, dump_json(audit.before), dump_json(audit.after), *_levels(self._path_of(audit.unit))))
 
     @staticmethod
     def _claim(c: sqlite3.Connection, key: str) -> IdempotencyClaim | None:
@@ -366,40 +385,22 @@ class SqliteStore:
         return IdempotencyClaim(key, request_hash, result, from_iso(expires_at))
 
 
+def _dump_listings(listings: tuple[Listing, ...]) -> str:
+    return dump_json([[listing.name, listing.sort, listing.summary] for listing in listings])
+
+
 def _record(row: tuple) -> Record:
-    collection, key, unit, created_at, version, queue_sort, data = row
-    return Record(collection, key, load_json(data), from_iso(created_at), unit, version, queue_sort)
+    collection, key, unit, created_at, version, data, listings, touched_at = row
+    return Record(collection, key, load_json(data), from_iso(created_at), unit, version,
+                  tuple(Listing(name, sort, summary) for name, sort, summary in load_json(listings)),
+                  from_iso(touched_at) if touched_at else None)
+
+
+def _entry(row: tuple) -> Entry:
+    collection, key, listing, unit, sort, version, created_at, summary = row
+    return Entry(collection, key, listing, unit, sort, version, from_iso(created_at), load_json(summary))
 
 
 def _audit(row: tuple) -> AuditEvent:
     collection, key, at, actor, action, unit, before, after = row
     return AuditEvent(collection, key, from_iso(at), actor, action, unit, load_json(before), load_json(after))
-
-
-def _create_schema(c: sqlite3.Connection) -> None:
-    """Create the tables, or bring a database of the first layout up to date (inside one write).
-
-    The first layout keyed audit rows by (collection, key, seq) WITHOUT ROWID: no row id to give
-    the insertion order, and no room for events without a version. Its rows are copied into the
-    new table, ids assigned in (at, collection, key, seq) order: the insertion order across records
-    was never recorded, and within a record it was the version order, which this keeps for ties.
-    """
-    claim_columns = {row[1] for row in c.execute("PRAGMA table_info(idempotency)")}
-    if "status" in claim_columns:
-        # Claims of the layout that stored HTTP responses: 24-hour replay caches, not records. They
-        # are dropped rather than converted (their sealed bodies were responses, not results).
-        c.execute("DROP TABLE idempotency")
-    columns = {row[1] for row in c.execute("PRAGMA table_info(audit)")}
-    first_layout = bool(columns) and "id" not in columns
-    if first_layout:
-        # The triggers would follow the renamed table and keep their names, so the new table's
-        # CREATE TRIGGER IF NOT EXISTS would skip; DROP TABLE below fires no DELETE trigger anyway.
-        c.execute("DROP TRIGGER IF EXISTS audit_no_update")
-        c.execute("DROP TRIGGER IF EXISTS audit_no_delete")
-        c.execute("ALTER TABLE audit RENAME TO audit_first_layout")
-    for statement in _SCHEMA_STATEMENTS:
-        c.execute(statement)
-    if first_layout:
-        c.execute(f"INSERT INTO audit (seq, {_AUDIT_COLUMNS}) SELECT seq, {_AUDIT_COLUMNS} "
-                  "FROM audit_first_layout ORDER BY at, collection, key, seq")
-        c.execute("DROP TABLE audit_first_layout")

@@ -11,7 +11,6 @@ from ..models import (
     KIND_LABELS,
     NORMATIVE_DOCUMENT_LEVELS,
     PARTY_REGULATION_LEVELS,
-    UNIT_LEVEL_LABELS,
     VALIDITY_LABELS,
     Kind,
     Validity,

@@ -88,6 +88,25 @@ class SerialClient:
         return call
 
 
+class Tree:
+    """A small network for the contract suite: 河北省 → 石家庄市 → 正定县 → 正定镇, 河北省 → 唐山市,
+    河北省 → 保定市 → 竞秀区. Units it does not know stand alone (as in every Store)."""
+
+    PARENTS = {"130000": None, "130100": "130000", "130123": "130100", "130123100": "130123",
+               "130200": "130000", "130600": "130000", "130602": "130600"}
+
+    def path(self, code: str) -> list[str]:
+        if code not in self.PARENTS:
+            raise KeyError(code)
+        path = [code]
+        while self.PARENTS[path[-1]] is not None:
+            path.append(self.PARENTS[path[-1]])
+        return path[::-1]
+
+
+TREE = Tree()
+
+
 @pytest.fixture
 def template() -> dict[str, Any]:
     """infra/template.yaml as data (intrinsics as {"Ref": …} / {"Fn::Sub": …})."""
@@ -132,7 +151,7 @@ def dynamodb_client(aws_env: None):
 def sqlite_store(tmp_path: Path):
     from functions.store.sqlite import SqliteStore
 
-    store = SqliteStore(tmp_path / "store.sqlite3")
+    store = SqliteStore(tmp_path / "store.sqlite3", tree=TREE)
     yield store
     store.close()
 
@@ -144,7 +163,7 @@ def store(request: pytest.FixtureRequest):
     if request.param == "memory":
         from functions.store.memory import MemoryStore
 
-        return MemoryStore()
+        return MemoryStore(tree=TREE)
     from functions.store.dynamodb import DynamoStore
 
-    return DynamoStore(TABLE_NAME, client=request.getfixturevalue("dynamodb_client"))
+    return DynamoStore(TABLE_NAME, client=request.getfixturevalue("dynamodb_client"), tree=TREE)

@@ -95,13 +95,14 @@ def test_every_step_reaches_the_petitioner_through_each_adapter(notifier):
     from functions.services.context import PortalContext
     from functions.store.memory import MemoryStore
     from site_builder.loader import load_content
+    from site_builder.org import OrgTree
     from site_builder.registry import Registry
     from tests.conftest import FIXTURE_CONTENT, FIXTURE_TODAY
     from tests.unit.test_notifications import submit, walk_the_whole_road
 
     sender, channel, delivered = notifier
-    ctx = PortalContext(store=MemoryStore(), secret_key=b"k" * 32,
-                        registry=Registry.from_content(load_content(FIXTURE_CONTENT, today=FIXTURE_TODAY)),
+    registry = Registry.from_content(load_content(FIXTURE_CONTENT, today=FIXTURE_TODAY))
+    ctx = PortalContext(store=MemoryStore(tree=OrgTree(registry.units)), secret_key=b"k" * 32, registry=registry,
                         clock=lambda: dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.timezone.utc), notifier=sender)
     receipt = submit(ctx, notify="email" if channel == "email" else "sms")
     walk_the_whole_road(ctx, receipt)

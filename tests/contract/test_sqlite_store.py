@@ -145,3 +145,44 @@ def test_a_finished_worker_threads_connection_is_released(sqlite_store):
 def test_an_in_memory_database_is_refused_because_each_thread_would_get_its_own():
     with pytest.raises(ValueError):
         SqliteStore(":memory:")
+
+
+# The second layout (records with one queue position, audit rows without their unit's path).
+_SECOND_LAYOUT = """
+CREATE TABLE records (collection TEXT NOT NULL, key TEXT NOT NULL, unit TEXT, created_at TEXT NOT NULL,
+    version INTEGER NOT NULL, queue_sort TEXT, queue_pos TEXT, data TEXT NOT NULL,
+    PRIMARY KEY (collection, key)) WITHOUT ROWID;
+CREATE INDEX records_queue ON records (collection, unit, queue_pos) WHERE queue_pos IS NOT NULL;
+CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER,
+    at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, unit TEXT, before TEXT NOT NULL, after TEXT NOT NULL);
+CREATE INDEX audit_log ON audit (unit, at, id) WHERE unit IS NOT NULL;
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+INSERT INTO records VALUES ('petition', 'XF1', '130123', '2026-03-01T08:30:00.000000+00:00', 2, '2026-03-16',
+                            '2026-03-16#XF1', '{"title":"旧的信访件"}');
+INSERT INTO audit (collection, key, seq, at, actor, action, unit, before, after) VALUES
+    ('petition', 'XF1', 1, '2026-03-01T08:30:00.000000+00:00', 'public', 'submit', '130100', 'null', 'null'),
+    ('petition', 'XF1', 2, '2026-03-02T08:30:00.000000+00:00', 'staff-7', 'assign', '130123', 'null', 'null');
+"""
+
+
+def test_a_database_of_the_second_layout_keeps_its_records_and_its_audit_log_per_subtree(tmp_path):
+    from tests.contract.conftest import TREE
+
+    path = tmp_path / "second.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_SECOND_LAYOUT)
+    conn.close()
+
+    store = SqliteStore(path, tree=TREE)
+
+    assert store.get("petition", "XF1").data == {"title": "旧的信访件"} and store.get("petition", "XF1").version == 2
+    assert [e.action for e in store.audit_log("130000")[0]] == ["assign", "submit"]
+    assert [e.action for e in store.audit_log("130123")[0]] == ["assign"]
+    insert(store, "XF2")
+    assert [e.key for e in store.audit_trail("petition", "XF2")] == ["XF2"]
+    conn = sqlite3.connect(path)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE audit SET actor = 'x'")
+    conn.close()
+    store.close()

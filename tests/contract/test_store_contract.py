@@ -14,7 +14,9 @@ from functions.store import (
     CounterIncrement,
     IdempotencyClaim,
     IdempotentReplay,
+    Listing,
     NotFound,
+    Part,
     Record,
     Store,
     UniqueClaim,
@@ -26,10 +28,14 @@ UTC = dt.timezone.utc
 T0 = dt.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
 
 
+def queued(sort: str | None, summary: dict | None = None) -> tuple[Listing, ...]:
+    return () if sort is None else (Listing("queue", sort, summary),)
+
+
 def petition(key: str = "XF2026-0001", *, unit: str | None = "130100", queue_sort: str | None = None,
              data: dict | None = None, at: dt.datetime = T0) -> Record:
     return Record("petition", key, data if data is not None else {"title": "反映道路维修问题"}, at, unit,
-                  1, queue_sort)
+                  1, queued(queue_sort))
 
 
 def submitted(record: Record) -> AuditEvent:
@@ -199,8 +205,9 @@ def test_the_same_counter_named_twice_in_one_insert_counts_both(store):
 
 
 def staff_update(record: Record, data: dict, *, version: int, at: dt.datetime, queue_sort: str | None = None,
-                 unit: str | None = "130100") -> tuple[Record, AuditEvent]:
-    new = Record(record.collection, record.key, data, record.created_at, unit, version, queue_sort)
+                 unit: str | None = "130100", listings: tuple[Listing, ...] | None = None) -> tuple[Record, AuditEvent]:
+    new = Record(record.collection, record.key, data, record.created_at, unit, version,
+                 queued(queue_sort) if listings is None else listings)
     return new, AuditEvent(record.collection, record.key, at, "staff-7", "assign", unit, record.data, data)
 
 
@@ -259,67 +266,234 @@ def test_the_audit_trail_lists_events_oldest_first(store):
     assert store.audit_trail("petition", "missing") == []
 
 
-def test_the_queue_lists_one_units_queued_records_by_queue_sort(store):
+def keys(entries) -> list[str]:
+    return [e.key for e in entries]
+
+
+def test_a_listing_holds_a_units_records_and_those_of_every_unit_below_it_by_sort_then_key(store):
     add(store, petition("late", queue_sort="2026-04-20"))
     add(store, petition("early", queue_sort="2026-03-10"))
-    add(store, petition("tie-b", queue_sort="2026-03-15"))
-    add(store, petition("tie-a", queue_sort="2026-03-15"))
-    add(store, petition("unqueued", queue_sort=None))
-    add(store, petition("other-unit", unit="130200", queue_sort="2026-03-01"))
-    store.insert(Record("feedback", "f1", {}, T0, "130100", 1, "2026-03-01"),
+    add(store, petition("tie-b", queue_sort="2026-03-15", unit="130123"))
+    add(store, petition("tie-a", queue_sort="2026-03-15", unit="130123100"))
+    add(store, petition("unlisted", queue_sort=None))
+    add(store, petition("other-city", unit="130200", queue_sort="2026-03-01"))
+    store.insert(Record("feedback", "f1", {}, T0, "130100", 1, queued("2026-03-01")),
                  audit=AuditEvent("feedback", "f1", T0, "public", "submit"))
 
-    page, token = store.queue("petition", "130100")
+    assert store.listing("petition", "queue", "130100") == (store.listing("petition", "queue", "130100", limit=9)[0],
+                                                            None)
+    assert keys(store.listing("petition", "queue", "130100")[0]) == ["early", "tie-a", "tie-b", "late"]
+    assert keys(store.listing("petition", "queue", "130000")[0]) == ["other-city", "early", "tie-a", "tie-b", "late"]
+    assert keys(store.listing("petition", "queue", "130123")[0]) == ["tie-a", "tie-b"]
+    assert keys(store.listing("petition", "queue", "130123100")[0]) == ["tie-a"]
+    assert keys(store.listing("petition", "queue", "130200")[0]) == ["other-city"]
+    assert store.listing("petition", "queue", "139999") == ([], None)
+    assert store.listing("petition", "done", "130100") == ([], None)
 
-    assert [r.key for r in page] == ["early", "tie-a", "tie-b", "late"]
-    assert token is None
-    assert page[0] == store.get("petition", "early")
-    assert [r.key for r in store.queue("petition", "130200")[0]] == ["other-unit"]
-    assert store.queue("petition", "139999") == ([], None)
+
+def test_a_listing_entry_carries_what_the_list_shows_and_the_record_version(store):
+    summary = {"subject": "道路维修", "deadline": "2026-03-10"}
+    record = add(store, Record("petition", "XF1", {"title": "道路维修", "body": "很长的正文"}, T0, "130123", 1,
+                               (Listing("queue", "2026-03-10", summary), Listing("received", T0.isoformat()))))
+
+    [entry] = store.listing("petition", "queue", "130000")[0]
+    [plain] = store.listing("petition", "received", "130000")[0]
+
+    assert (entry.key, entry.unit, entry.listing, entry.sort, entry.version) == ("XF1", "130123", "queue",
+                                                                                  "2026-03-10", 1)
+    assert entry.summary == summary and entry.created_at == T0
+    assert plain.summary == record.data  # no summary given: the list shows the record's data
+    assert store.get("petition", "XF1") == record
 
 
-def test_the_queue_pages_through_with_next_token_until_there_is_none(store):
-    keys = [f"XF{i:03d}" for i in range(7)]
-    for i, key in enumerate(reversed(keys)):
-        add(store, petition(key, queue_sort=f"2026-03-{10 + (6 - i) // 2:02d}"))
+def test_a_listing_pages_through_with_next_token_until_there_is_none(store):
+    expected = [f"XF{i:03d}" for i in range(7)]
+    for i, key in enumerate(reversed(expected)):
+        add(store, petition(key, queue_sort=f"2026-03-{10 + (6 - i) // 2:02d}", unit=("130100", "130123")[i % 2]))
 
-    seen, token, pages = [], None, 0
-    while True:
-        page, token = store.queue("petition", "130100", limit=3, after=token)
-        seen += [r.key for r in page]
-        pages += 1
-        if token is None:
-            break
-        assert isinstance(token, str)
+    for descending in (False, True):
+        seen, token, pages = [], None, 0
+        while True:
+            page, token = store.listing("petition", "queue", "130000", limit=3, after=token, descending=descending)
+            seen += keys(page)
+            pages += 1
+            if token is None:
+                break
+            assert isinstance(token, str) and len(page) == 3
+        assert seen == (expected[::-1] if descending else expected) and pages == 3
 
-    assert seen == keys and pages == 3
+
+def test_a_listing_can_be_bounded_by_sort_and_still_pages_within_the_bounds(store):
+    for day in range(1, 10):
+        add(store, petition(f"D{day}", queue_sort=f"2026-03-0{day}"))
+    add(store, petition("no-deadline", queue_sort="~"))
+
+    def everything(**bounds) -> list[str]:
+        seen, token = [], None
+        while True:
+            page, token = store.listing("petition", "queue", "130000", limit=2, after=token, **bounds)
+            seen += keys(page)
+            if token is None:
+                return seen
+
+    assert everything(upper="2026-03-04") == ["D1", "D2", "D3"]  # upper is exclusive
+    assert everything(lower="2026-03-07") == ["D7", "D8", "D9", "no-deadline"]  # lower is inclusive
+    assert everything(lower="2026-03-03", upper="2026-03-07") == ["D3", "D4", "D5", "D6"]
+    assert everything(lower="2026-03-03", upper="2026-03-07", descending=True) == ["D6", "D5", "D4", "D3"]
+    assert everything(upper="~") == [f"D{day}" for day in range(1, 10)]
+
+
+def test_a_tally_counts_entries_per_child_subtree_and_the_units_own_under_its_code(store):
+    for key, unit, sort in (("a", "130000", "2026-03-01"), ("b", "130100", "2026-03-01"), ("c", "130123", "2026-03-02"),
+                            ("d", "130123100", "2026-03-05"), ("e", "130200", "2026-03-09"), ("f", "130602", "2026-03-01")):
+        add(store, petition(key, unit=unit, queue_sort=sort))
+
+    assert store.tally("petition", "queue", "130000") == {"130000": 1, "130100": 3, "130200": 1, "130600": 1}
+    assert store.tally("petition", "queue", "130100") == {"130100": 1, "130123": 2}
+    assert store.tally("petition", "queue", "130123") == {"130123": 1, "130123100": 1}
+    assert store.tally("petition", "queue", "130123100") == {"130123100": 1}
+    assert store.tally("petition", "queue", "130000", upper="2026-03-05") == {"130000": 1, "130100": 2, "130600": 1}
+    assert store.tally("petition", "queue", "130000", lower="2026-03-02", upper="2026-03-06") == {"130100": 2}
+    assert store.tally("petition", "done", "130000") == {}
 
 
 def test_a_full_last_page_has_no_next_token(store):
     for i in range(4):
         add(store, petition(f"K{i}", queue_sort=f"2026-03-1{i}"))
-    first, token = store.queue("petition", "130100", limit=2)
-    second, token2 = store.queue("petition", "130100", limit=2, after=token)
-    assert [r.key for r in first + second] == ["K0", "K1", "K2", "K3"] and token2 is None
+    first, token = store.listing("petition", "queue", "130100", limit=2)
+    second, token2 = store.listing("petition", "queue", "130100", limit=2, after=token)
+    assert keys(first + second) == ["K0", "K1", "K2", "K3"] and token2 is None
 
 
-def test_a_garbled_page_token_is_refused(store):
+def test_a_garbled_page_token_a_bad_limit_or_a_bad_sort_is_refused(store):
     with pytest.raises(ValueError):
-        store.queue("petition", "130100", after="not a token!")
+        store.listing("petition", "queue", "130100", after="not a token!")
+    with pytest.raises(ValueError):
+        store.listing("petition", "queue", "130100", limit=0)
+    for sort in ("has#hash", "has space", ""):
+        with pytest.raises(ValueError):
+            add(store, petition("bad", queue_sort=sort))
+    with pytest.raises(ValueError):  # a listed record needs a unit to be listed under
+        add(store, petition("nowhere", unit=None, queue_sort="2026-03-01"))
+    assert store.get("petition", "bad") is None and store.get("petition", "nowhere") is None
 
 
-def test_an_update_moves_a_record_between_queues_and_out_of_them(store):
+def test_an_update_moves_a_record_between_units_and_listings_and_out_of_them(store):
     record = add(store, petition(queue_sort="2026-03-10"))
-    moved, event = staff_update(record, {"state": "assigned"}, version=1, at=T0, unit="130200",
-                                queue_sort="2026-03-12")
+    moved, event = staff_update(record, {"state": "assigned"}, version=1, at=T0, unit="130123",
+                                listings=(Listing("queue", "2026-03-12"), Listing("stage:assigned", "2026-03-12")))
     moved = store.update(moved, expected_version=1, audit=event)
-    assert store.queue("petition", "130100")[0] == []
-    assert store.queue("petition", "130200")[0] == [moved]
+    assert keys(store.listing("petition", "queue", "130100")[0]) == [record.key]  # 130123 is below 130100
+    assert store.listing("petition", "queue", "130123")[0][0].version == 2
+    assert keys(store.listing("petition", "stage:assigned", "130000")[0]) == [record.key]
 
-    done, event = staff_update(moved, {"state": "closed"}, version=2, at=T0, unit="130200", queue_sort=None)
+    done, event = staff_update(moved, {"state": "closed"}, version=2, at=T0, unit="130200",
+                               listings=(Listing("done", "~2026-03-20"),))
     store.update(done, expected_version=2, audit=event)
-    assert store.queue("petition", "130200")[0] == []
-    assert store.get("petition", record.key).queue_sort is None
+    for listing in ("queue", "stage:assigned"):
+        assert store.listing("petition", listing, "130000") == ([], None)
+    assert keys(store.listing("petition", "done", "130200")[0]) == [record.key]
+    assert store.listing("petition", "done", "130100") == ([], None)
+    assert store.get("petition", record.key).listings == (Listing("done", "~2026-03-20"),)
+
+
+def test_many_records_are_read_by_key_in_the_order_asked_and_missing_ones_are_left_out(store):
+    for key in ("A", "B", "C"):
+        add(store, petition(key))
+    assert [r.key for r in store.get_many("petition", ["C", "missing", "A"])] == ["C", "A"]
+    assert store.get_many("petition", []) == []
+    assert len(store.get_many("petition", [f"K{i}" for i in range(150)] + ["B"])) == 1
+
+
+# -- parts: what grows is kept beside the record, not in it --------------------------------------
+
+def test_parts_are_written_with_the_record_and_its_updates_and_read_in_order(store):
+    record = add(store, petition(), parts=(Part("step", 0, {"label": "登记"}),))
+    changed, update = staff_update(record, {"state": "accepted"}, version=1, at=T0)
+    store.update(changed, expected_version=1, audit=update,
+                 parts=(Part("note", 1, {"text": "第二条"}), Part("note", 0, {"text": "第一条"}), Part("step", 1, {})))
+
+    assert store.parts("petition", record.key) == [Part("note", 0, {"text": "第一条"}), Part("note", 1, {"text": "第二条"}),
+                                                   Part("step", 0, {"label": "登记"}), Part("step", 1, {})]
+    assert store.parts("petition", "missing") == []
+    assert store.get("petition", record.key).data == {"state": "accepted"}  # parts are not in the record
+    assert store.parts("petition", record.key, kinds=("step",)) == [Part("step", 0, {"label": "登记"}), Part("step", 1, {})]
+    assert [p.kind for p in store.parts("petition", record.key, kinds=("note", "step"))] == ["note"] * 2 + ["step"] * 2
+    assert store.parts("petition", record.key, kinds=()) == []
+
+
+def test_a_part_that_exists_already_conflicts_and_the_update_changes_nothing(store):
+    record = add(store, petition(), parts=(Part("note", 0, {"text": "原有"}),))
+    changed, update = staff_update(record, {"state": "accepted"}, version=1, at=T0)
+    with pytest.raises(VersionConflict):
+        store.update(changed, expected_version=1, audit=update, parts=(Part("note", 0, {"text": "重复"}),))
+    assert store.parts("petition", record.key) == [Part("note", 0, {"text": "原有"})]
+    assert store.get("petition", record.key).version == 1
+
+
+def test_a_stale_update_adds_no_parts_and_no_counters(store):
+    record = add(store, petition())
+    first, event1 = staff_update(record, {"state": "accepted"}, version=1, at=T0)
+    store.update(first, expected_version=1, audit=event1)
+    stale, event2 = staff_update(record, {"state": "closed"}, version=1, at=T0)
+    with pytest.raises(VersionConflict):
+        store.update(stale, expected_version=1, audit=event2, parts=(Part("note", 0, {}),),
+                     counters=(CounterIncrement("cases", "closed"),))
+    assert store.parts("petition", record.key) == [] and store.counters("cases") == {}
+
+
+def test_an_update_adds_its_counters_in_the_same_write(store):
+    record = add(store, petition(), counters=(CounterIncrement("cases@130100", ".|registered"),))
+    changed, update = staff_update(record, {"state": "accepted"}, version=1, at=T0)
+    store.update(changed, expected_version=1, audit=update,
+                 counters=(CounterIncrement("cases@130100", ".|registered", -1),
+                           CounterIncrement("cases@130100", ".|accepted")))
+    assert store.counters("cases@130100") == {".|accepted": 1, ".|registered": 0}
+
+
+def test_a_write_adds_to_at_most_a_hundred_counters_of_one_scope(store):
+    too_many = tuple(CounterIncrement("survey:big", f"q={i}") for i in range(101))
+    with pytest.raises(ValueError):
+        add(store, petition(), counters=too_many)
+    assert store.get("petition", "XF2026-0001") is None and store.counters("survey:big") == {}
+    add(store, petition(), counters=too_many[:100] + tuple(CounterIncrement("survey:big/1", f"q={i}") for i in range(100)))
+    assert len(store.counters("survey:big")) == 100 and len(store.counters("survey:big/1")) == 100
+
+
+# -- touch: a session's last request, without a version ---------------------------------------
+
+def test_touching_a_record_keeps_the_latest_time_without_a_new_version(store):
+    record = add(store, petition())
+    store.touch("petition", record.key, T0 + dt.timedelta(minutes=5))
+    store.touch("petition", record.key, T0 + dt.timedelta(minutes=3))  # an older request answered late
+
+    got = store.get("petition", record.key)
+    assert got.touched_at == T0 + dt.timedelta(minutes=5) and got.version == 1
+    assert store.audit_trail("petition", record.key) == [submitted(record)]
+    changed, update = staff_update(record, {"state": "revoked"}, version=1, at=T0)
+    assert store.update(changed, expected_version=1, audit=update).touched_at == T0 + dt.timedelta(minutes=5)
+    with pytest.raises(NotFound):
+        store.touch("petition", "missing", T0)
+
+
+def test_concurrent_touches_and_an_update_of_one_record_never_conflict(store):
+    record = add(store, petition())
+    start = threading.Barrier(9)
+
+    def touch(i: int) -> None:
+        start.wait()
+        store.touch("petition", record.key, T0 + dt.timedelta(seconds=i))
+
+    with ThreadPoolExecutor(max_workers=9) as pool:
+        touching = [pool.submit(touch, i) for i in range(8)]
+        start.wait()
+        changed, update = staff_update(record, {"state": "revoked"}, version=1, at=T0)
+        store.update(changed, expected_version=1, audit=update)
+        for future in touching:
+            future.result()
+
+    got = store.get("petition", record.key)
+    assert got.touched_at == T0 + dt.timedelta(seconds=7) and got.version == 2 and got.data == {"state": "revoked"}
 
 
 def test_rate_limit_hits_count_per_bucket_and_window(store):
@@ -432,7 +606,7 @@ def test_concurrent_appends_to_one_record_are_all_kept(store):
     assert [e.action for e in store.audit_trail("petition", "XF1")] == [f"reveal-{i}" for i in range(10)]
 
 
-def test_the_audit_log_lists_one_units_events_newest_first(store):
+def test_the_audit_log_lists_the_events_of_a_units_subtree_newest_first(store):
     record = add(store, petition(at=T0))                                         # 130100
     other = add(store, petition("XF2026-0002", unit="130200", at=T0 + dt.timedelta(minutes=1)))
     reveal = event(record.key, T0 + dt.timedelta(minutes=2))
@@ -457,6 +631,12 @@ def test_the_audit_log_lists_one_units_events_newest_first(store):
     assert [(e.key, e.action) for e in store.audit_log("130200")[0]] == [
         (record.key, "assign"), (other.key, "reveal"), (other.key, "submit")]
     assert store.audit_log("139999") == ([], None)
+    # The province's log holds both cities' events; a county's only its own subtree's.
+    assert len(store.audit_log("130000")[0]) == 6
+    county = event("XF9", T0 + dt.timedelta(minutes=9), unit="130123100")
+    store.append_audit(county)
+    assert store.audit_log("130123") == ([county], None)
+    assert store.audit_log("130100")[0][0] == county
 
 
 def test_the_audit_log_pages_through_with_next_token_until_there_is_none(store):
@@ -495,22 +675,24 @@ def test_a_bad_audit_log_token_or_limit_is_refused(store):
 
 def test_records_inserted_with_an_update_commit_with_it_or_not_at_all(store):
     case = add(store, petition(queue_sort="2026-03-10"))
-    message = Record("outbox", "m-1", {"to": "138****8000", "text": "已受理"}, T0, "outbox:pending", 1, "2026-03-01")
-    queued = AuditEvent("outbox", "m-1", T0, "system", "queued")
-    changed = Record(case.collection, case.key, {"title": "已受理"}, T0, case.unit, 1, case.queue_sort)
+    pending = (Listing("pending", "2026-03-01"),)
+    message = Record("outbox", "m-1", {"to": "138****8000", "text": "已受理"}, T0, "130000", 1, pending)
+    queued_event = AuditEvent("outbox", "m-1", T0, "system", "queued")
+    changed = Record(case.collection, case.key, {"title": "已受理"}, T0, case.unit, 1, case.listings)
     event = AuditEvent(case.collection, case.key, T0, "staff", "accept", case.unit)
-    store.update(changed, expected_version=1, audit=event, new_records=((message, queued),))
+    store.update(changed, expected_version=1, audit=event, new_records=((message, queued_event),))
     assert store.get("outbox", "m-1").data == {"to": "138****8000", "text": "已受理"}
     assert [e.action for e in store.audit_trail("outbox", "m-1")] == ["queued"]
-    assert [r.key for r in store.queue("outbox", "outbox:pending")[0]] == ["m-1"]
+    assert [e.key for e in store.listing("outbox", "pending", "130000")[0]] == ["m-1"]
 
-    again = Record(case.collection, case.key, {"title": "第二次"}, T0, case.unit, 2, case.queue_sort)
+    again = Record(case.collection, case.key, {"title": "第二次"}, T0, case.unit, 2, case.listings)
     with pytest.raises(AlreadyExists):  # the message exists: the whole update is refused
-        store.update(again, expected_version=2, audit=event, new_records=((message, queued),))
+        store.update(again, expected_version=2, audit=event, new_records=((message, queued_event),))
     assert store.get(case.collection, case.key).data == {"title": "已受理"}
     assert store.get(case.collection, case.key).version == 2
     with pytest.raises(VersionConflict):  # a stale update writes no message either
         store.update(again, expected_version=1, audit=event,
-                     new_records=((Record("outbox", "m-2", {}, T0, "outbox:pending", 1, "2026-03-01"),
+                     new_records=((Record("outbox", "m-2", {}, T0, "130000", 1, pending),
                                    AuditEvent("outbox", "m-2", T0, "system", "queued")),))
     assert store.get("outbox", "m-2") is None
+    assert [e.key for e in store.listing("outbox", "pending", "130000")[0]] == ["m-1"]

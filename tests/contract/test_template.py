@@ -24,7 +24,10 @@ def test_the_table_is_on_demand_encrypted_recoverable_and_expires_claims(templat
     assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert props["SSESpecification"] == {"SSEEnabled": True}
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expires", "Enabled": True}
-    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["queue", "audit"]
+    from functions.store import UNIT_LEVELS
+
+    # One listing index per level of the unit tree the Store indexes, and nothing else.
+    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == [f"tree{i}" for i in range(UNIT_LEVELS)]
 
 
 def test_the_table_and_bucket_survive_a_stack_deletion(template):
@@ -33,11 +36,14 @@ def test_the_table_and_bucket_survive_a_stack_deletion(template):
         assert resources[name]["DeletionPolicy"] == "Retain"
 
 
-def test_the_upload_bucket_is_private_and_forgets_abandoned_uploads_after_a_day(template):
+def test_the_upload_bucket_is_private_encrypted_and_forgets_abandoned_uploads_and_exports_after_a_day(template):
     bucket = template["Resources"]["UploadsBucket"]["Properties"]
     assert all(bucket["PublicAccessBlockConfiguration"].values())
-    (incoming,) = [r for r in bucket["LifecycleConfiguration"]["Rules"] if r.get("Prefix") == "incoming/"]
-    assert incoming["ExpirationInDays"] == 1
+    (rule,) = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
+    for prefix in ("incoming/", "exports/"):
+        (expiring,) = [r for r in bucket["LifecycleConfiguration"]["Rules"] if r.get("Prefix") == prefix]
+        assert expiring["ExpirationInDays"] == 1 and expiring["Status"] == "Enabled"
     (cors,) = bucket["CorsConfiguration"]["CorsRules"]
     assert cors["AllowedMethods"] == ["POST"] and cors["AllowedOrigins"] == [{"Ref": "SiteOrigin"}]
 
@@ -58,7 +64,7 @@ RUNTIME_PROVIDED = {"AWS_LAMBDA_FUNCTION_NAME"}
 # Read only off Lambda (functions/config.py refuses it there): the template must never set it.
 LOCAL_ONLY = {"PORTAL_SECRET_KEY"}
 # config.make_store/make_blobs import the adapter for the URL lazily; on AWS these are the ones.
-AWS_ADAPTERS = ("functions/store/dynamodb.py", "functions/blobs/s3.py")
+AWS_ADAPTERS = ("functions/store/dynamodb.py", "functions/store/dynamodb_items.py", "functions/blobs/s3.py")
 
 
 def functions_of(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -279,7 +285,8 @@ def _camel(snake: str) -> str:
 def dynamodb_actions() -> set[str]:
     """IAM actions behind every call functions/store/dynamodb.py makes; a transaction is authorised
     item by item (Put → PutItem, Update → UpdateItem …)."""
-    source = (ROOT / "functions/store/dynamodb.py").read_text(encoding="utf-8")
+    source = "\n".join((ROOT / f"functions/store/{name}.py").read_text(encoding="utf-8")
+                       for name in ("dynamodb", "dynamodb_items"))
     calls = set(re.findall(r"self\.client\.(\w+)\(", source))
     actions = {f"dynamodb:{_camel(c)}" for c in calls if c != "transact_write_items"}
     if "transact_write_items" in calls:
@@ -326,23 +333,23 @@ def test_every_dynamodb_call_the_store_makes_is_allowed_on_the_table_and_its_ind
 
 # Which BlobStore methods each function calls: the public uploads and their checks, staff downloads.
 BLOB_METHODS = {"SubmissionsFunction": {"presign_upload", "head", "delete", "move"},
-                "ReviewFunction": {"download_url"}, "SearchFunction": set(), "NotifyFunction": set()}
+                "ReviewFunction": {"download_url", "put_file"}, "SearchFunction": set(), "NotifyFunction": set()}
 # Which prefix each function's S3 actions need: uploads wait in incoming/ (expiring), a stored
-# petition's files move to attachments/ (kept), staff read attachments/ only.
+# petition's files move to attachments/ (kept), staff read attachments/ and write and read exports/.
 NEEDED = {
     "SubmissionsFunction": {("s3:PutObject", "incoming/"), ("s3:GetObject", "incoming/"),
                             ("s3:DeleteObject", "incoming/"), ("s3:GetObject", "attachments/"),
                             ("s3:PutObject", "attachments/")},
-    "ReviewFunction": {("s3:GetObject", "attachments/")},
+    "ReviewFunction": {("s3:GetObject", "attachments/"), ("s3:PutObject", "exports/"), ("s3:GetObject", "exports/")},
     "SearchFunction": set(),
     "NotifyFunction": set(),
 }
 
 
 def test_every_s3_call_behind_a_functions_blob_operations_is_allowed_on_the_right_prefix(template):
-    from functions.blobs.protocol import ATTACHMENTS, INCOMING
+    from functions.blobs.protocol import ATTACHMENTS, EXPORTS, INCOMING
 
-    assert {INCOMING, ATTACHMENTS} == {"incoming/", "attachments/"}
+    assert {INCOMING, ATTACHMENTS, EXPORTS} == {"incoming/", "attachments/", "exports/"}
     by_method = s3_actions_by_method()
     assert set().union(*BLOB_METHODS.values()) <= set(by_method)
     for name, props in functions_of(template).items():

@@ -51,6 +51,14 @@ class Browser:
         token = re.search(r'name="csrf" value="([^"]+)"', self.get("/review/login").text).group(1)
         return self.post("/review/login", {"csrf": token, "username": username, "password": password})
 
+    def download(self, url: str) -> httpx.Response:
+        """An export: a 303 to a short-lived link (never the file in the page's own answer), followed."""
+        answer = self.get(url)
+        if answer.status_code != 303:
+            return answer
+        assert answer.content == b"", "an export never travels in the function's response"
+        return self.get(answer.headers["location"])
+
     def submit(self, url: str, fields: dict, page: str | None = None) -> httpx.Response:
         """POST a review form the way the page would (with the session's CSRF token)."""
         return self.post(url, {"csrf": self.csrf(page or "/review/cases"), **fields})

@@ -8,6 +8,7 @@ import pytest
 
 from functions.domain.case import COLLECTION as PETITION
 from tests.integration.test_public_submissions import PETITION_BODY
+from tests.stored import stored
 
 TEXT_FIELDS = ("subject", "body", "contact.name")
 
@@ -44,7 +45,7 @@ def test_a_garbled_request_gets_a_clear_error(api, raw, ctype, status, words):
     response = post(client, raw, ctype)
     assert response.status_code == status, response.text
     assert words in response.json()["message"]
-    assert ctx.store.queue(PETITION, "130123")[0] == []
+    assert stored(ctx, PETITION, "130123") == []
 
 
 FIELD_CASES = {
@@ -68,7 +69,7 @@ def test_a_bad_field_is_named_with_a_message_a_person_can_act_on(api, field, val
     body = response.json()
     assert words in body["errors"][field], body
     assert words in body["message"]
-    assert ctx.store.queue(PETITION, "130123")[0] == []
+    assert stored(ctx, PETITION, "130123") == []
 
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)><a href="javascript:alert(2)">点</a>\u202e'
@@ -80,9 +81,9 @@ def test_markup_in_any_text_field_is_stored_exactly_as_sent(api, field):
     value = HOSTILE + "这是一段足够长的正文内容" if field == "body" else HOSTILE[:40]
     response = post(client, with_field(field, value))
     assert response.status_code == 201, response.text
-    [record] = ctx.store.queue(PETITION, "130123")[0]
-    stored = record.data["contact"]["name"] if field == "contact.name" else record.data[field]
-    assert stored == value
+    [record] = stored(ctx, PETITION, "130123")
+    kept = record.data["contact"]["name"] if field == "contact.name" else record.data[field]
+    assert kept == value
 
 
 def test_the_json_answer_keeps_chinese_readable(api):
@@ -99,4 +100,4 @@ def test_too_many_requests_get_429_with_retry_after(api, monkeypatch):
     limited = post(client, PETITION_BODY)
     assert 1 <= int(limited.headers["Retry-After"]) <= 60
     assert "秒后再试" in limited.json()["message"]
-    assert len(ctx.store.queue(PETITION, "130123")[0]) == 3
+    assert len(stored(ctx, PETITION, "130123")) == 3

@@ -9,6 +9,7 @@ import httpx
 
 from functions.domain.case import COLLECTION as PETITION
 from tests.integration.test_public_submissions import PETITION_BODY
+from tests.stored import stored
 
 
 def test_ten_concurrent_replays_of_one_key_store_one_petition(live_server):
@@ -24,7 +25,7 @@ def test_ten_concurrent_replays_of_one_key_store_one_petition(live_server):
     assert {r.status_code for r in responses} == {201}
     assert len({r.json()["reference"] for r in responses}) == 1
     assert len({r.json()["query_code"] for r in responses}) == 1
-    assert len(ctx.store.queue(PETITION, "130123")[0]) == 1
+    assert len(stored(ctx, PETITION, "130123")) == 1
 
 
 def test_32_concurrent_clients_each_get_their_own_receipt_and_every_one_is_stored(live_server):
@@ -40,5 +41,5 @@ def test_32_concurrent_clients_each_get_their_own_receipt_and_every_one_is_store
         responses = [r for batch in pool.map(send, range(32)) for r in batch]
     assert [r.status_code for r in responses] == [201] * 96
     references = {r.json()["reference"] for r in responses}
-    stored = {record.key for record in ctx.store.queue(PETITION, "130123", limit=200)[0]}
-    assert len(references) == 96 and references == stored
+    kept = {record.key for record in stored(ctx, PETITION, "130123")}
+    assert len(references) == 96 and references == kept

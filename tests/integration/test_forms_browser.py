@@ -9,6 +9,7 @@ import pytest
 from functions.blobs.protocol import ATTACHMENTS, INCOMING
 from functions.domain.case import COLLECTION as PETITION
 from functions.services.submissions import FEEDBACK
+from tests.stored import stored, survey_counts
 
 CHROMIUM = "/usr/bin/chromium"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -62,11 +63,11 @@ def test_an_error_is_shown_beside_the_field_and_nothing_typed_is_lost(phone):
     assert "11 位数字" in error.inner_text()
     assert page.get_attribute("[id='f-contact.mobile']", "aria-invalid") == "true"
     assert page.input_value("#f-body") == "建议在换届前公开候选人的基本情况，方便群众了解和监督。"
-    assert ctx.store.queue(PETITION, "130123")[0] == []
+    assert stored(ctx, PETITION, "130123") == []
     page.fill("[id='f-contact.mobile']", "13912345678")
     page.click(".portal-form button[type=submit]")
     page.wait_for_selector(".portal-receipt")
-    assert len(ctx.store.queue(PETITION, "130123")[0]) == 1
+    assert len(stored(ctx, PETITION, "130123")) == 1
 
 
 def test_a_survey_question_appears_only_after_the_answer_it_depends_on(phone):
@@ -81,7 +82,7 @@ def test_a_survey_question_appears_only_after_the_answer_it_depends_on(phone):
     page.fill("[id='f-answers.reason']", "信息公开及时。")
     page.click(".portal-form button[type=submit]")
     page.wait_for_selector(".portal-receipt")
-    counts = ctx.store.counters("survey:manyidu")
+    counts = survey_counts(ctx, "manyidu")
     assert counts["role=党员"] == 1 and counts["score=5"] == 1 and counts["reason#answered"] == 1
 
 
@@ -91,7 +92,7 @@ def test_feedback_remembers_the_page_it_was_sent_from(phone):
     page.fill("#f-body", "第十二条的格式有误。")
     page.click(".portal-form button[type=submit]")
     page.wait_for_selector(".portal-receipt")
-    [record] = ctx.store.queue(FEEDBACK, "130000")[0]
+    [record] = stored(ctx, FEEDBACK, "130000")
     assert record.data["page"] == "/regulations/zuzhi-gongzuo-2015/"
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from functions.domain.case import COLLECTION as PETITION
 from functions.services.submissions import COMMENT
+from tests.stored import stored, survey_counts
 
 FORM = {"kind": "suggestion", "unit": "130123", "subject": "关于村级组织换届的建议",
         "body": "建议在换届前公开候选人的基本情况，方便群众了解和监督。",
@@ -38,7 +39,7 @@ def test_a_petition_posted_without_javascript_ends_on_a_receipt_with_the_code(ap
     assert response.status_code == 303 and response.headers["location"] == "/forms/receipt"
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/forms/receipt" in cookie
-    [record] = ctx.store.queue(PETITION, "130123")[0]
+    [record] = stored(ctx, PETITION, "130123")
     receipt = client.get("/forms/receipt", headers={"Cookie": cookie.split(";")[0]})
     assert receipt.status_code == 200 and receipt.headers["cache-control"] == "no-store"
     assert record.key in receipt.text and "查询码只显示这一次" in receipt.text
@@ -66,14 +67,14 @@ def test_a_form_with_errors_comes_back_filled_in_with_each_error_beside_its_fiel
     assert 'value="suggestion" checked' in html and 'value="130123" selected' in html
     assert "portal-error-summary" in html and '<a href="#f-contact.mobile">' in html
     assert "<title>" in html and "我要信访" in html  # the site's own page, not a bare error
-    assert ctx.store.queue(PETITION, "130123")[0] == []
+    assert stored(ctx, PETITION, "130123") == []
 
 
 def test_the_honeypot_field_stops_a_post_and_says_why(api):
     client, ctx, _ = api
     response = post_form(client, "/forms/petition", {**FORM, "website": "http://spam.example"})
     assert response.status_code == 422 and "请勿填写此项" in response.text
-    assert ctx.store.queue(PETITION, "130123")[0] == []
+    assert stored(ctx, PETITION, "130123") == []
 
 
 def test_posting_the_same_form_twice_stores_one_petition(api):
@@ -81,7 +82,7 @@ def test_posting_the_same_form_twice_stores_one_petition(api):
     first = post_form(client, "/forms/petition", FORM)
     second = post_form(client, "/forms/petition", FORM)
     assert first.status_code == second.status_code == 303
-    assert len(ctx.store.queue(PETITION, "130123")[0]) == 1
+    assert len(stored(ctx, PETITION, "130123")) == 1
 
 
 def test_a_comment_without_javascript_is_thanked_and_a_late_one_is_returned_with_its_text(api):
@@ -93,7 +94,7 @@ def test_a_comment_without_javascript_is_thanked_and_a_late_one_is_returned_with
     clock.set_day("2026-07-02")
     late = post_form(client, "/forms/consultations/jiandu-banfa/comments", {**fields, "body": "迟到的意见，内容仍然保留。"})
     assert late.status_code == 409 and "已于 2026-06-30 截止" in late.text and "迟到的意见，内容仍然保留。" in late.text
-    assert len(ctx.store.queue(COMMENT, "130000")[0]) == 1
+    assert len(stored(ctx, COMMENT, "130000")) == 1
 
 
 def test_a_survey_without_javascript_is_answered_with_one_confirming_click(api):
@@ -107,12 +108,12 @@ def test_a_survey_without_javascript_is_answered_with_one_confirming_click(api):
     fields[0] = ("respondent_token", token)
     response = post_form(client, "/forms/surveys/manyidu/responses", fields)
     assert response.status_code == 303, response.text
-    assert ctx.store.counters("survey:manyidu")["channels=网站"] == 1  # one ticked box still counts as a list
+    assert survey_counts(ctx, "manyidu")["channels=网站"] == 1  # one ticked box still counts as a list
     assert post_form(client, "/forms/surveys/manyidu/responses", fields).status_code == 303  # a resend: the same one
     changed = [(name, "2" if name == "answers.score" else value) for name, value in fields]
     again = post_form(client, "/forms/surveys/manyidu/responses", changed)
     assert again.status_code == 409 and "已经提交过" in again.text
-    assert ctx.store.counters("survey:manyidu")["#responses"] == 1
+    assert survey_counts(ctx, "manyidu")["#responses"] == 1
 
 
 def test_tracking_without_javascript_shows_the_status_or_one_neutral_message(api):
@@ -151,5 +152,5 @@ def test_feedback_without_javascript_takes_the_page_from_where_the_reader_came(a
     response = post_form(client, "/forms/feedback", {"body": "这一页的链接失效了。"},
                          headers={"Referer": "http://127.0.0.1/feedback/?page=/policies/rencai-2024/"})
     assert response.status_code == 303
-    [record] = ctx.store.queue(FEEDBACK, "130000")[0]
+    [record] = stored(ctx, FEEDBACK, "130000")
     assert record.data["page"] == "/policies/rencai-2024/"

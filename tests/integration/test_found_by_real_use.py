@@ -97,10 +97,10 @@ def test_staff_see_what_the_public_sent_the_review_reason_attachment_names_and_s
                 headers={"Idempotency-Key": "c" * 20})
     opinions = browser("province_auditor").get("/review/opinions").text
     assert "钱*" in opinions and "139****9000" in opinions and "13900139000" not in opinions
-    exported = browser("province_auditor").get("/review/export/feedback.csv")
+    exported = browser("province_auditor").download("/review/export/feedback.csv")
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert rows[1][:3] == ["网站整体", "首页字太小。", "钱* · 139****9000"]
-    cases = browser("province_auditor").get("/review/export/cases.csv")
+    cases = browser("province_auditor").download("/review/export/cases.csv")
     row = next(r for r in csv.reader(io.StringIO(cases.content.decode("utf-8-sig"))) if r[0] == ref)
     assert "公示期只有一天。" in row and "现场照片.png" in row
 
@@ -115,7 +115,7 @@ def test_every_time_staff_read_is_china_time_to_the_minute(office):
     page = browser("city_handler").get(f"/review/cases/{ref}").text
     assert "登记：2026-06-02 01:30" in page and "至 01:45" in page and "UTC" not in page
     assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d{6}", page)
-    exported = city.get("/review/export/cases.csv").content.decode("utf-8-sig")
+    exported = city.download("/review/export/cases.csv").content.decode("utf-8-sig")
     assert "2026-06-02 01:30" in exported
     audit = browser("province_auditor").get("/review/audit").text
     assert "2026-06-02 01:30" in audit and "UTC" not in audit
@@ -141,7 +141,7 @@ def test_the_survey_export_names_regions_not_codes(office):
     assert public.post("/api/surveys/manyidu/responses",
                        json={"respondent_token": token, "unit": "130123", "answers": {"role": "群众", "score": 4}},
                        headers={"Idempotency-Key": "d" * 20}).status_code == 201
-    exported = browser("province_auditor").get("/review/export/surveys/manyidu.csv").content.decode("utf-8-sig")
+    exported = browser("province_auditor").download("/review/export/surveys/manyidu.csv").content.decode("utf-8-sig")
     assert "正定县" in exported and "130123" not in exported
 
 

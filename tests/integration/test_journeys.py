@@ -17,6 +17,7 @@ from functions.domain.access import Role
 from functions.domain.case import COLLECTION, Case
 from functions.services import accounts
 from tests.integration.review_support import PASSWORD
+from tests.stored import stored
 
 CHROMIUM = "/usr/bin/chromium"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -183,7 +184,7 @@ def test_a_comment_on_article_three_is_taken_while_the_draft_is_open_and_refused
     page.fill("#f-body", "建议写明决议公开的时限。")
     page.click(".portal-form button[type=submit]")
     page.wait_for_selector(".portal-receipt")
-    [comment] = ctx.store.queue("comment", "130000")[0]
+    [comment] = stored(ctx, "comment", "130000")
     assert comment.data["article"] == "第三条"
     clock.set_day("2026-07-01")  # the draft closed on 30 June
     later = phone()
@@ -193,7 +194,7 @@ def test_a_comment_on_article_three_is_taken_while_the_draft_is_open_and_refused
     later.click(".portal-form button[type=submit]")
     later.wait_for_selector("[data-summary]:not([hidden])")
     assert "已于 2026-06-30 截止" in later.inner_text("[data-summary]")
-    assert len(ctx.store.queue("comment", "130000")[0]) == 1
+    assert len(stored(ctx, "comment", "130000")) == 1
 
 
 def test_every_public_form_works_without_javascript(browser):
@@ -245,8 +246,8 @@ def test_every_public_form_works_without_javascript(browser):
     assert page.locator("[data-reference]").count() == 1, page.inner_text("article")[:800]
     assert page.inner_text("[data-reference]").startswith("XF")
 
-    assert len(ctx.store.queue(COLLECTION, "130123")[0]) == 1
-    assert len(ctx.store.queue("feedback", "130000")[0]) == 1
-    assert len(ctx.store.queue("comment", "130000")[0]) == 1
+    assert [r.unit for r in stored(ctx, COLLECTION, "130123")] == ["130123"]
+    assert len(stored(ctx, "feedback", "130000")) == 1
+    assert len(stored(ctx, "comment", "130000")) == 1
     assert ctx.store.counters("survey:manyidu")["#responses"] == 1
-    assert len(ctx.store.queue(COLLECTION, "130000")[0]) == 1  # the letter to the mailbox
+    assert [r.unit for r in stored(ctx, COLLECTION, "130000")].count("130000") == 1  # the letter to the mailbox

@@ -99,8 +99,8 @@ def recover(public, **fields):
 
 
 def sms_codes(ctx) -> list[str]:
-    messages = [m for m in ctx.store.queue(notifications.OUTBOX, notifications.SENT)[0]
-                + ctx.store.queue(notifications.OUTBOX, notifications.PENDING)[0] if m.data["kind"] == "recovery"]
+    messages = [m for m in notifications.messages(ctx, notifications.SENT)[0]
+                + notifications.messages(ctx, notifications.PENDING)[0] if m.data["kind"] == "recovery"]
     return [re.search(r"验证码 (\d{6})", m.data["text"]).group(1) for m in messages]
 
 

@@ -11,8 +11,10 @@ import pytest
 
 from functions.domain.case import COLLECTION, Case
 from functions.domain.redaction import redact
+from functions.services import case_store
 from tests.integration.review_support import Browser
 from tests.integration.test_review_casework import act, office  # noqa: F401 - the fixture
+from tests.stored import stored
 
 NAME, MOBILE, ID_NUMBER = "王小明", "13700137000", "11010519491231002X"
 LETTER = {"kind": "suggestion", "unit": "130000", "mailbox": "shengwei-shuji", "subject": "关于王小明家门口路灯的建议",
@@ -64,8 +66,8 @@ def test_a_letter_to_the_mailbox_without_javascript_is_a_form_post(province):
               "publish_consent": "true", "idempotency_key": "", "website": ""}
     response = Browser(app).post("/forms/petition", fields)
     assert response.status_code == 303 and response.headers["location"] == "/forms/receipt"
-    [record] = ctx.store.queue(COLLECTION, "130000")[0]
-    case = Case.from_data(record.data)
+    [record] = stored(ctx, COLLECTION, "130000")
+    case = case_store.load(ctx, record.key).case
     assert case.mailbox == "shengwei-shuji" and case.publish_consent is True
 
 

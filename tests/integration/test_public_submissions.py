@@ -10,6 +10,7 @@ import pytest
 from functions.domain.case import COLLECTION as PETITION
 from functions.services.submissions import COMMENT, FEEDBACK
 from functions.store.protocol import Record
+from tests.stored import stored as stored_records, survey_counts
 
 PETITION_BODY = {"kind": "suggestion", "unit": "130123", "subject": "关于村级组织换届的建议",
                  "body": "建议在换届前公开候选人的基本情况，方便群众了解和监督。",
@@ -25,8 +26,7 @@ def send_petition(client, body=None, **headers):
 
 
 def stored(ctx, collection: str, unit: str) -> list[Record]:
-    records, _ = ctx.store.queue(collection, unit, limit=500)
-    return records
+    return stored_records(ctx, collection, unit)
 
 
 # --- petitions -------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def test_survey_answers_are_counted_and_one_respondent_answers_once(api):
     again = client.post("/api/surveys/manyidu/responses", json=survey_answer(token, role="群众", score=2),
                         headers={"Idempotency-Key": key()})
     assert again.status_code == 409
-    counts = ctx.store.counters("survey:manyidu")
+    counts = survey_counts(ctx, "manyidu", "130100")
     assert counts["#responses"] == 1 and counts["role=党员"] == 1 and counts["130100|score=4"] == 1
     assert "role=群众" not in counts
 
@@ -188,7 +188,7 @@ def test_survey_answers_breaking_the_rules_are_refused_and_not_counted(api, answ
     response = client.post("/api/surveys/manyidu/responses", json=survey_answer(survey_token(client), **answers),
                            headers={"Idempotency-Key": key()})
     assert response.status_code == 422 and f"answers.{field}" in response.json().get("errors", {})
-    assert ctx.store.counters("survey:manyidu") == {}
+    assert survey_counts(ctx, "manyidu") == {}
 
 
 def test_a_closed_survey_takes_no_answers(api):
@@ -203,7 +203,7 @@ def test_a_made_up_respondent_token_is_refused(api):
     client, ctx, _ = api
     response = client.post("/api/surveys/manyidu/responses", json=survey_answer("t" * 20), headers={"Idempotency-Key": key()})
     assert response.status_code == 422 and "刷新调查页面" in response.json()["message"]
-    assert ctx.store.counters("survey:manyidu") == {}
+    assert survey_counts(ctx, "manyidu") == {}
 
 
 def test_fresh_tokens_from_one_address_are_limited(api):

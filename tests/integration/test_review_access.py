@@ -112,16 +112,20 @@ def test_revealing_contact_data(world, browsers, role, place):
     assert ("13800138000" in response.text) == allowed
 
 
+def notes_of(ctx, ref: str) -> list:
+    return [p for p in ctx.store.parts("petition", ref) if p.kind == "notes"]
+
+
 @pytest.mark.parametrize("role, place", MATRIX)
 def test_adding_an_internal_note(world, browsers, role, place):
     _, ctx, ref = world
     browser = browsers[(role, place)]
-    before = len(ctx.store.get("petition", ref).data.get("notes", []))
+    before = len(notes_of(ctx, ref))
     response = browser.post(f"/review/cases/{ref}/note", {"csrf": csrf(browser, role), "version": version_of(ctx, ref),
                                                            "note": f"{role.value}-{place} 的备注"})
     allowed = expected(role, place, "note")
     assert response.status_code == (303 if allowed else 404)
-    assert len(ctx.store.get("petition", ref).data.get("notes", [])) == before + allowed
+    assert len(notes_of(ctx, ref)) == before + allowed
 
 
 @pytest.mark.parametrize("role, place", MATRIX)
@@ -144,7 +148,7 @@ def test_accepting_the_case_is_for_the_handling_units_approver(world, browsers, 
 @pytest.mark.parametrize("role, place", MATRIX)
 def test_exporting_cases(world, browsers, role, place):
     _, ctx, ref = world
-    response = browsers[(role, place)].get("/review/export/cases.csv")
+    response = browsers[(role, place)].download("/review/export/cases.csv")
     if "export" not in CAN[role]:
         assert response.status_code == 404
         return

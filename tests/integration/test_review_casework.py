@@ -12,6 +12,7 @@ import pytest
 from functions.domain.access import Role
 from functions.services import accounts
 from tests.integration.review_support import PASSWORD, Browser, new_case, version_of
+from tests.stored import stored
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)><a href="javascript:alert(3)">点我</a>\u202e倒序'
 
@@ -99,7 +100,7 @@ def test_a_stale_form_gets_a_conflict_message_not_an_overwrite(office):
     assert first.submit(f"/review/cases/{ref}/note", {"version": stale, "note": "先到的备注"}).status_code == 303
     late = second.submit(f"/review/cases/{ref}/note", {"version": stale, "note": "后到的备注"})
     assert late.status_code == 409 and "已被他人修改" in late.text
-    notes = [n["text"] for n in ctx.store.get("petition", ref).data["notes"]]
+    notes = [p.data["text"] for p in ctx.store.parts("petition", ref) if p.kind == "notes"]
     assert notes == ["先到的备注"]
 
 
@@ -133,7 +134,7 @@ def test_contact_data_is_masked_until_a_reveal_that_is_audited(office):
 def test_exports_neutralise_formulas_and_are_audited(office):
     app, ctx, clock, browser = office
     ref = new_case(Browser(app), subject='=HYPERLINK("http://evil.example","点击")')
-    response = browser("city_approver").get("/review/export/cases.csv")
+    response = browser("city_approver").download("/review/export/cases.csv")
     assert response.headers["content-disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     row = next(r for r in rows if r[0] == ref)
@@ -170,7 +171,7 @@ def test_feedback_and_comments_are_marked_adopted_or_not_with_a_reason(office):
     public = Browser(app)
     public.post("/api/consultations/jiandu-banfa/comments", json={"body": "建议明确公开时限。", "article": "第二条"},
                 headers={"Idempotency-Key": "d" * 20})
-    [comment] = ctx.store.queue("comment", "130000")[0]
+    [comment] = stored(ctx, "comment", "130000")
     province = Browser(app)
     accounts.add_staff(ctx.store, "province_handler", "省办理员", "130000", Role.handler, PASSWORD, "test", ctx.clock())
     province.login("province_handler")

@@ -15,6 +15,7 @@ from functions.services.accounts import Staff
 from functions.services.context import PortalContext
 from functions.store.memory import MemoryStore
 from site_builder.loader import load_content
+from site_builder.org import OrgTree
 from site_builder.registry import Registry
 from tests.conftest import FIXTURE_CONTENT, FIXTURE_TODAY
 from tests.integration.decision_cases import make_cases
@@ -33,7 +34,7 @@ class Clock:
 @pytest.fixture(scope="module")
 def ctx() -> PortalContext:
     registry = Registry.from_content(load_content(FIXTURE_CONTENT, today=FIXTURE_TODAY))
-    ctx = PortalContext(store=MemoryStore(), registry=registry, secret_key=b"k" * 32, clock=Clock())
+    ctx = PortalContext(store=MemoryStore(tree=OrgTree(registry.units)), registry=registry, secret_key=b"k" * 32, clock=Clock())
     make_cases(ctx)
     return ctx
 

@@ -15,6 +15,7 @@ from functions.services.context import PortalContext
 from functions.services.topics import hot_topics, terms_of
 from functions.store.memory import MemoryStore
 from site_builder.loader import load_content
+from site_builder.org import OrgTree
 from site_builder.registry import Registry
 from tests.conftest import FIXTURE_CONTENT, FIXTURE_TODAY
 
@@ -94,7 +95,7 @@ class Clock:
 @pytest.fixture
 def ctx() -> PortalContext:
     registry = Registry.from_content(load_content(FIXTURE_CONTENT, today=FIXTURE_TODAY))
-    return PortalContext(store=MemoryStore(), registry=registry, secret_key=b"k" * 32, clock=Clock())
+    return PortalContext(store=MemoryStore(tree=OrgTree(registry.units)), registry=registry, secret_key=b"k" * 32, clock=Clock())
 
 
 def submit(ctx, day: dt.date, text: str) -> None:

@@ -17,6 +17,7 @@ from functions.services.accounts import Staff
 from functions.services.context import PortalContext
 from functions.store.memory import MemoryStore
 from site_builder.loader import load_content
+from site_builder.org import OrgTree
 from site_builder.registry import Registry
 from tests.conftest import FIXTURE_CONTENT, FIXTURE_TODAY
 
@@ -54,7 +55,7 @@ def registry() -> Registry:
 
 @pytest.fixture
 def ctx(registry) -> PortalContext:
-    return PortalContext(store=MemoryStore(), registry=registry, secret_key=b"k" * 32, clock=Clock(),
+    return PortalContext(store=MemoryStore(tree=OrgTree(registry.units)), registry=registry, secret_key=b"k" * 32, clock=Clock(),
                          notifier=Recorder(), site_url="https://dangjian.example.cn/")
 
 
@@ -117,7 +118,7 @@ def test_a_refusal_tells_the_reason(ctx):
 def test_without_an_opt_in_nothing_is_sent(ctx):
     receipt = submit(ctx, notify=None)
     walk_the_whole_road(ctx, receipt)
-    assert ctx.notifier.sent == [] and ctx.store.queue(notifications.OUTBOX, notifications.PENDING)[0] == []
+    assert ctx.notifier.sent == [] and notifications.messages(ctx, notifications.PENDING)[0] == []
 
 
 def test_a_provider_failure_never_breaks_the_step_and_the_message_is_retried_later(ctx):
@@ -125,7 +126,7 @@ def test_a_provider_failure_never_breaks_the_step_and_the_message_is_retried_lat
     ctx.notifier.failing = DeliveryFailed("短信服务暂时无法连接（EndpointConnectionError）")
     act(ctx, CITY, receipt.reference, "accept")  # the step itself succeeds
     assert ctx.store.get(COLLECTION, receipt.reference).data["stage"] == "accepted"
-    [waiting] = ctx.store.queue(notifications.OUTBOX, notifications.PENDING)[0]
+    [waiting] = notifications.messages(ctx, notifications.PENDING)[0]
     assert waiting.data["attempts"] == 1 and "暂时无法连接" in waiting.data["last_error"]
     assert notifications.deliver_due(ctx) == 0  # not due yet: back-off
     ctx.notifier.failing = None
@@ -151,13 +152,13 @@ def test_a_message_claimed_by_a_process_that_died_is_flagged_not_resent(ctx):
     receipt = submit(ctx)
     ctx.notifier.failing = DeliveryFailed("x")
     act(ctx, CITY, receipt.reference, "accept")
-    [record] = ctx.store.queue(notifications.OUTBOX, notifications.PENDING)[0]
+    [record] = notifications.messages(ctx, notifications.PENDING)[0]
     notifications._move(ctx, record, notifications.SENDING, "2026-06-01T02:00:00.000000+00:00", "claimed")
     ctx.notifier.failing = None
     ctx.clock.now += dt.timedelta(minutes=11)
     notifications.deliver_due(ctx)
     assert ctx.notifier.sent == []
-    [failed] = ctx.store.queue(notifications.OUTBOX, notifications.FAILED)[0]
+    [failed] = notifications.messages(ctx, notifications.FAILED)[0]
     assert "发送状态不明" in failed.data["last_error"]
 
 

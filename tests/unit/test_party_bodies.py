@@ -23,6 +23,7 @@ from search_index.indexer import build_index
 from search_index.request import parse_request
 from site_builder.forms import petition_form, survey_form
 from site_builder.loader import load_content
+from site_builder.org import OrgTree
 from site_builder.pages.listings import listing_pages
 from site_builder.registry import Registry
 from tests.conftest import FIXTURE_CONTENT, FIXTURE_TODAY
@@ -81,7 +82,8 @@ class Clock:
 
 @pytest.fixture
 def ctx(content) -> PortalContext:
-    return PortalContext(store=MemoryStore(), registry=Registry.from_content(content), secret_key=b"k" * 32,
+    registry = Registry.from_content(content)
+    return PortalContext(store=MemoryStore(tree=OrgTree(registry.units)), registry=registry, secret_key=b"k" * 32,
                          clock=Clock())
 
 
@@ -101,9 +103,9 @@ def test_the_province_assigns_a_petition_to_its_organisation_department_which_an
 
     act(PROVINCE, "accept")
     act(PROVINCE, "assign", target_unit="130000902")
-    assert [r.unit for r in casework.queue_rows(ctx, DEPARTMENT, "all", None, None)] == ["河北省委组织部"]
-    assert [r.reference for r in casework.queue_rows(ctx, PROVINCE, "all", "130000902", None)] == [receipt.reference]
-    assert casework.queue_rows(ctx, CITY, "all", None, None) == []
+    assert [r.unit for r in casework.queue_rows(ctx, DEPARTMENT, "all", None, None)[0]] == ["河北省委组织部"]
+    assert [r.reference for r in casework.queue_rows(ctx, PROVINCE, "all", "130000902", None)[0]] == [receipt.reference]
+    assert casework.queue_rows(ctx, CITY, "all", None, None)[0] == []
     with pytest.raises(NotFoundError):
         casework.case_detail(ctx, CITY, receipt.reference)
     act(DEPARTMENT, "start")

@@ -11,6 +11,7 @@ import uuid
 import pytest
 
 from functions import config, keys, origin
+from tests.stored import stored
 
 ORIGIN_VALUE = "c2VjcmV0LWZyb20tY2xvdWRmcm9udC0x"
 APP_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
@@ -64,7 +65,7 @@ def feedback_stored() -> int:
     """Feedback items in the webmaster's (the root unit's) queue."""
     ctx = config.context()
     root = next(u.code for u in ctx.registry.units if u.parent is None)
-    return len(ctx.store.queue("feedback", root)[0])
+    return len(stored(ctx, "feedback", root))
 
 
 # --- direct calls -------------------------------------------------------------------------------
