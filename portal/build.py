@@ -11,23 +11,34 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.build import BuildError, SiteBuild, build_site
 from site_builder.loader import ContentSet
 
 
-def _index_worker(content: ContentSet, staging: Path) -> None:
+@dataclass(frozen=True)
+class PortalBuild:
+    site: SiteBuild
+    site_seconds: float  # the site half, in this process
+    index_seconds: float  # the index half, in the other process
+
+
+def _index_worker(content: ContentSet, staging: Path, timings) -> None:
     from search_index.indexer import write_index
 
-    write_index(content, staging)
+    started = time.perf_counter()
+    write_index(content, staging)  # the search side's entry point: it may update the previous index
+    timings.put(time.perf_counter() - started)
 
 
 def build_all(content: ContentSet, out: Path, config: Path, site_url: str | None = None,
-              reuse: bool = True) -> SiteBuild:
+              reuse: bool = True) -> PortalBuild:
     """Build everything into `out`; raise BuildError and leave the previous build in place on failure.
 
-    `reuse=False` renders every page again (the result is the same)."""
+    `reuse=False` renders every page of the site again (the result is the same)."""
     from search_index.indexer import finish_index, staging_dir
 
     out.mkdir(parents=True, exist_ok=True)
@@ -35,8 +46,11 @@ def build_all(content: ContentSet, out: Path, config: Path, site_url: str | None
     staging = staging_dir(index_dir)
     # spawn, not fork: forking a process that may have other threads (a test run, a server) can deadlock
     # the child on a lock some thread held; the validated content is pickled across instead of re-read.
-    worker = multiprocessing.get_context("spawn").Process(target=_index_worker, args=(content, staging), daemon=True)
+    context = multiprocessing.get_context("spawn")
+    timings = context.SimpleQueue()
+    worker = context.Process(target=_index_worker, args=(content, staging, timings), daemon=True)
     worker.start()
+    started = time.perf_counter()
     try:
         site = build_site(content, out, config, site_url=site_url, reuse=reuse)
     except BaseException:
@@ -44,9 +58,10 @@ def build_all(content: ContentSet, out: Path, config: Path, site_url: str | None
         worker.join()
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    site_seconds = time.perf_counter() - started
     worker.join()
     if worker.exitcode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError([f"检索索引构建失败（退出码 {worker.exitcode}），已保留上一次的索引"])
     finish_index(staging, index_dir, site.site)
-    return site
+    return PortalBuild(site, site_seconds, timings.get() if not timings.empty() else 0.0)

@@ -102,8 +102,9 @@ def _build(args) -> int:
             print(message, file=sys.stderr)
         print("构建失败，已保留上一次的构建结果。", file=sys.stderr)
         return 1
-    print(f"构建完成：{built.site}（{time.perf_counter() - started:.1f} 秒；生成 {built.pages_written} 个页面，"
-          f"沿用上次构建的 {built.pages_kept} 个）")
+    print(f"构建完成：{built.site.site}（共 {time.perf_counter() - started:.1f} 秒，其中网站 {built.site_seconds:.1f} 秒、"
+          f"检索索引 {built.index_seconds:.1f} 秒同时进行；生成 {built.site.pages_written} 个页面，"
+          f"沿用上次构建的 {built.site.pages_kept} 个）")
     return 0
 
 
