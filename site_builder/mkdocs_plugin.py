@@ -11,7 +11,6 @@ All real work lives in modules that run without MkDocs (loader, pages.*).
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -28,13 +27,14 @@ from .live_site import LiveSite
 from .loader import ContentError, ContentSet, load_content
 from .page_bodies import BodyRenderer, PortalPage
 from .page_fill import TemplateFiller
+from .page_outputs import PageOutputs
+from .pages.document import document_body, document_head
 from .plain_markdown import PlainMarkdown
-from .pages.document import decorate_document
 from .pages.feeds import news_feed
 from .pages.home import home_page, survey_pages
 from .pages.listings import listing_pages
 from .pages.public_forms import form_for_page, shell_name
-from .render_cache import RenderCache, digest, fingerprint
+from .render_cache import RenderCache, fingerprint
 
 # Source files that feed the build but are not pages of the site.
 _DATA_SUFFIXES = (".yaml", ".yml")
@@ -61,24 +61,17 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._cache: RenderCache | None = None
         self._site: LiveSite | None = None
         self._bodies: BodyRenderer | None = None
-        self._filler: TemplateFiller | None = None
+        self._outputs: PageOutputs | None = None
         self._env: jinja2.Environment | None = None
-        self._fingerprint = ""
-        self._deferred: dict[str, str] = {}  # src_uri → the page's own template name
-        self._outputs: dict[str, str | None] = {}  # None: the live site's page is kept
+        self._files: Files | None = None
+        self._around: dict[str, tuple[str | None, str | None]] = {}  # src_uri → (head, form) around its body
+        self._templates: dict[str, str] = {}  # src_uri → the page's own template (see _DEFERRED)
+        self._html: dict[str, str | None] = {}  # src_uri → its HTML; None: the live site's page is kept
 
     def prepare(self, content: ContentSet | None, cache: RenderCache | None, site: LiveSite | None) -> None:
         """Called by `portal build` before building: the content it validated, its bodies cache and
         the live site whose unchanged pages are kept."""
         self._preloaded, self._cache, self._site = content, cache, site
-
-    @property
-    def stats(self) -> dict[str, int]:
-        """How many page bodies and pages were reused, filled in, or rendered by the template."""
-        hits = self._cache.hits if self._cache else {"bodies": 0, "pages": 0}
-        filled = (self._filler.filled, self._filler.rendered) if self._filler else (0, 0)
-        return {"bodies_reused": hits["bodies"], "pages_kept": hits["pages"],
-                "pages_filled": filled[0], "pages_rendered": filled[1]}
 
     def on_config(self, config):
         self.shells.clear()
@@ -88,12 +81,12 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         else:
             self.content = _load(docs_dir)
         if self._cache is None and self.config.cache_dir:
-            folder = Path(config.config_file_path or ".").parent / self.config.cache_dir
-            self._cache = RenderCache(folder)
-        self._fingerprint = fingerprint(config.config_file_path, {"site_url": config.site_url})
+            self._cache = RenderCache(Path(config.config_file_path or ".").parent / self.config.cache_dir)
+        key = fingerprint(config.config_file_path, {"site_url": config.site_url})
         plain = PlainMarkdown.for_config(config) if self.config.plain_bodies else None
-        self._bodies = BodyRenderer(self._cache, self._fingerprint, plain)
-        self._filler = TemplateFiller() if self.config.fill_templates else None
+        self._bodies = BodyRenderer(self._cache, key, plain)
+        filler = TemplateFiller() if self.config.fill_templates else None
+        self._outputs = PageOutputs(self._site, filler, key, self._bodies)
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -111,21 +104,42 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         return files
 
     def on_nav(self, nav, config, files: Files):
+        self._files = files
         in_nav = {id(page) for page in nav.pages}
         for file in files.documentation_pages():
             if file.page is not None and id(file.page) not in in_nav:
-                PortalPage(file, config, self._bodies)  # replaces file.page
+                deferred = self._outputs.active and not file.inclusion.is_excluded()
+                PortalPage(file, config, self._bodies, self._keep if deferred else None)  # replaces file.page
         return nav
 
-    def on_page_content(self, html: str, page: Page, config, files):
+    def _keep(self, page: PortalPage, source: str) -> bool:
+        """Whether the live site's copy of this page stays (PortalPage.read_source asks, see page_outputs)."""
+        head, form = self._around_body(page.file.src_uri)
         doc = self.content.documents.get(page.file.src_uri)
-        if doc is not None:
-            html = decorate_document(self.content, doc, html)
-        form = form_for_page(self.content, page.file.src_uri)
-        if isinstance(page, PortalPage) and not page.file.inclusion.is_excluded() \
-                and (self._filler is not None or self._site is not None):
-            self._deferred[page.file.src_uri] = page.meta.get("template", "main.html")
+        return self._outputs.keep(page, source, self._files, head or "", form or "", doc.kind.value if doc else "")
+
+    def _around_body(self, src: str) -> tuple[str | None, str | None]:
+        if src not in self._around:
+            doc = self.content.documents.get(src)
+            head = document_head(self.content, doc) if doc is not None else None
+            self._around[src] = (head, form_for_page(self.content, src))
+        return self._around[src]
+
+    def on_page_markdown(self, markdown: str, page: Page, config, files):
+        self._around_body(page.file.src_uri)
+        if isinstance(page, PortalPage) and page.keep is not None:
+            self._templates[page.file.src_uri] = page.meta.get("template", "main.html")
+        return markdown
+
+    def on_page_content(self, html: str, page: Page, config, files):
+        src = page.file.src_uri
+        head, form = self._around.pop(src, (None, None))
+        if src in self._templates:
             page.meta["template"] = _DEFERRED
+        if isinstance(page, PortalPage) and page.portal_kept:
+            return html
+        if head is not None:
+            html = head + "\n" + document_body(self.content.documents[src], html)
         return html if form is None else f"{html}\n{form}"
 
     def on_env(self, env, config, files):
@@ -133,19 +147,20 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         return env
 
     def on_page_context(self, context, page: Page, config, nav):
-        name = self._deferred.pop(page.file.src_uri, None)
+        name = self._templates.pop(page.file.src_uri, None)
         if name is not None:
             page.meta.pop("template")
-            self._outputs[page.file.src_uri] = self._page_html(self._env.get_template(name), context, page)
+            kept = page.portal_kept
+            self._html[page.file.src_uri] = None if kept else self._outputs.html(self._env.get_template(name), context, page)
         return context
 
     def on_post_page(self, output: str, page: Page, config):
-        dest = page.file.dest_uri
-        if page.file.src_uri in self._outputs:
-            output = self._outputs.pop(page.file.src_uri)
-        if self._site is not None and isinstance(page, PortalPage):
-            self._site.record(dest, _page_key(self._fingerprint, page))
-        name = shell_name(self.content, page.file.src_uri)
+        src, dest = page.file.src_uri, page.file.dest_uri
+        if src in self._html:
+            output = self._html.pop(src)
+            if output is not None:
+                self._outputs.record(page)
+        name = shell_name(self.content, src)
         if name is not None:
             self.shells[name] = self._site.live_html(dest) if output is None else output
         return output or ""  # empty: MkDocs writes nothing, the live site's page is kept
@@ -157,15 +172,6 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     def on_shutdown(self):
         if self._bodies is not None:
             self._bodies.close()
-
-    def _page_html(self, template, context, page: Page) -> str | None:
-        if self._site is not None and self._site.unchanged(page.file.dest_uri, _page_key(self._fingerprint, page)):
-            if self._cache is not None:
-                self._cache.hit("pages")
-            return None
-        if self._filler is not None:
-            return self._filler.render(template, context, page)
-        return template.render(context)
 
 
 def portal_plugin(config) -> PortalPlugin:
@@ -181,19 +187,3 @@ def _load(docs_dir: Path) -> ContentSet:
     except ContentError as exc:
         listing = "\n".join(str(p) for p in exc.problems)
         raise PluginError(f"内容校验未通过（{len(exc.problems)} 个问题）：\n{listing}") from None
-
-
-def _page_key(fingerprint: str, page: Page) -> str:
-    """Everything a page passes to the theme template (the nav and config are in the fingerprint)."""
-    if getattr(page, "_portal_key", None) is None:
-        toc = json.dumps([_toc_item(i) for i in page.toc], ensure_ascii=False)
-        meta = json.dumps(page.meta, ensure_ascii=False, sort_keys=True, default=str)
-        around = repr([(p.title, p.url) if p else None for p in (page.previous_page, page.next_page, page.parent)])
-        page._portal_key = digest(fingerprint, page.file.dest_uri, page.url, str(page.title), meta, toc,
-                                  page.content or "", str(page.canonical_url), str(page.edit_url),
-                                  page.update_date, around)
-    return page._portal_key
-
-
-def _toc_item(item) -> list:
-    return [item.title, item.id, item.level, [_toc_item(c) for c in item.children]]

@@ -2,8 +2,8 @@
 `Page.render`, once per distinct source.
 
 `PortalPage` is MkDocs' `Page` for every page outside the nav (documents and generated listings);
-its `render` asks `BodyRenderer`, which renders a plain body directly (plain_markdown.py, the same
-HTML), else returns the body from the cache when the same Markdown was rendered at the same path
+its `render` asks `BodyRenderer`, which renders a plain body or a generated listing directly
+(plain_markdown.py, listing_markdown.py: the same HTML), else returns the body from the cache when the same Markdown was rendered at the same path
 before and every file it linked to still resolves the same way, else lets MkDocs render it and
 keeps the result. Its `read_source` keeps the parsed front matter in the same cache.
 """
@@ -12,27 +12,35 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils.meta import YAML_RE, get_data
 
-from .plain_markdown import PlainMarkdown
+from .listing_markdown import ListingMarkdown
+from .plain_markdown import PlainBody, PlainMarkdown
 from .render_cache import RenderCache, digest
 
 _log = logging.getLogger("mkdocs.structure.pages")  # MkDocs' own messages, from where it logs them
 
 
 class PortalPage(Page):
-    """A page outside the nav whose front matter and body come from `BodyRenderer`."""
+    """A page outside the nav whose front matter and body come from `BodyRenderer`.
 
-    def __init__(self, file: File, config, bodies: BodyRenderer):
+    `keep(page, source)` (from the plugin) says, from the page's source text, whether the live site's
+    copy of the page is kept; then nothing of it is parsed or rendered."""
+
+    def __init__(self, file: File, config, bodies: BodyRenderer, keep=None):
         super().__init__(None, file, config)
         self.bodies = bodies
+        self.keep = keep
+        self.portal_kept = False
+        self.portal_cache_keys: list[str] = []
 
     def read_source(self, config) -> None:
-        if self.bodies.cache is None:
+        if self.bodies.cache is None and self.keep is None:
             return super().read_source(config)
         source = config.plugins.on_page_read_source(page=self, config=config)
         if source is None:
@@ -44,9 +52,18 @@ class PortalPage(Page):
             except ValueError:
                 _log.error(f"Encoding error reading file: {self.file.src_path}")
                 raise
-        self.markdown, self.meta = self.bodies.front_matter(source)
+        if self.keep is not None and self.keep(self, source):
+            self.markdown = ""  # set by keep(): meta (title), anchors, links, title from the last build
+            self.portal_kept = True
+        elif self.bodies.cache is None:
+            self.markdown, self.meta = get_data(source)
+        else:
+            self.markdown, self.meta = self.bodies.front_matter(self, source)
 
     def render(self, config, files: Files) -> None:
+        if self.portal_kept:  # the live site's page stays: nothing to render
+            self.content = ""
+            return
         self.bodies.render(self, config, files)
 
 
@@ -55,6 +72,7 @@ class BodyRenderer:
         self.cache = cache
         self.fingerprint = fingerprint
         self.plain = plain
+        self.listing = ListingMarkdown(plain) if plain is not None else None
         self._warnings = _WarningCounter()
         self._files: Files | None = None
         self._resolved: dict[str, str | None] = {}
@@ -63,12 +81,13 @@ class BodyRenderer:
     def close(self) -> None:
         logging.getLogger("mkdocs").removeHandler(self._warnings)
 
-    def front_matter(self, source: str) -> tuple[str, dict]:
+    def front_matter(self, page: Page, source: str) -> tuple[str, dict]:
         """MkDocs' `meta.get_data(source)`, with the parsed YAML kept between builds."""
         match = YAML_RE.match(source)
         if match is None:
             return get_data(source)
         key = "front-matter:" + digest(match.group(1))
+        page.portal_cache_keys.append(key)
         stored = self.cache.body(key)
         if stored is not None:
             return (source[match.end():].lstrip("\n"), _decode(stored["meta"])) if stored["ok"] else (source, {})
@@ -79,37 +98,62 @@ class BodyRenderer:
         return markdown, meta
 
     def render(self, page: Page, config, files: Files) -> None:
-        body = self.plain.render(page.markdown or "") if self.plain is not None else None
-        if body is not None:
-            page.content, page.toc, page._title_from_render = body.content, get_toc(body.toc_tokens), None
-            page.present_anchor_ids, page.links_to_anchors = body.anchor_ids, {}
+        text = page.markdown or ""
+        listing = text.startswith("# ")  # generated listings open with their h1; documents never do
+        body = self.plain.render(text) if self.plain is not None and not listing else None
+        if body is not None:  # cheaper to render again than to look up
+            _apply(page, body)
+            page.portal_lookups = {}
             return
         if self.cache is None:
-            Page.render(page, config, files)
+            self._convert(page, config, files, listing)
             return
-        key = digest(self.fingerprint, page.file.src_uri, page.markdown or "")
+        key = digest(self.fingerprint, page.file.src_uri, text)
+        page.portal_cache_keys.append(key)
         stored = self.cache.body(key)
-        if stored is not None and self._links_hold(stored["lookups"], files):
+        if stored is not None and self.links_hold(stored["lookups"], files):
             _restore(page, stored, files)
+            page.portal_lookups = stored["lookups"]
             self.cache.hit("bodies")
             return
         lookups = _RecordingFiles(files)
         warnings = self._warnings.count
-        Page.render(page, config, lookups)
+        self._convert(page, config, lookups, listing)
         if self._warnings.count == warnings:  # a page that warned fails a strict build: keep nothing
             self.cache.put_body(key, _dump(page, lookups.seen))
+            page.portal_lookups = lookups.seen
 
+    def _convert(self, page: Page, config, files, listing: bool) -> None:
+        """The listing fast path, else MkDocs' own rendering."""
+        body = None
+        if listing and self.listing is not None:
+            body = self.listing.render(page.markdown, page.file.src_uri, page.file.url, files)
+        if body is not None:
+            _apply(page, body)
+        else:
+            Page.render(page, config, files)
 
-    def _links_hold(self, lookups: dict[str, str | None], files: Files) -> bool:
+    def links_hold(self, lookups: dict[str, str | None], files: Files) -> bool:
+        """Whether every path a body looked up still resolves as it did (memoised for the build)."""
         if files is not self._files:  # the file list is fixed once pages are rendered
             self._files, self._resolved = files, {}
         resolved = self._resolved
         for path, seen in lookups.items():
             if path not in resolved:
-                resolved[path] = _resolution(files.get_file_from_path(path))
+                resolved[path] = _resolution(find_file(files, path))
             if resolved[path] != seen:
                 return False
         return True
+
+
+_CLEAN_PATH = re.compile(r"^(?!\./)(?!.*//)(?!.*/\./)(?!.*/\.?$)[^\\]+$")
+
+
+def find_file(files, path: str) -> File | None:
+    """`files.get_file_from_path(path)`, without its PurePath for paths already in posix form."""
+    if _CLEAN_PATH.match(path):
+        return files.src_uris.get(path)
+    return files.get_file_from_path(path)
 
 
 class _RecordingFiles:
@@ -120,7 +164,7 @@ class _RecordingFiles:
         self.seen: dict[str, str | None] = {}
 
     def get_file_from_path(self, path: str) -> File | None:
-        file = self._files.get_file_from_path(path)
+        file = find_file(self._files, path)
         self.seen[path] = _resolution(file)
         return file
 
@@ -130,6 +174,11 @@ class _RecordingFiles:
 
 def _resolution(file: File | None) -> str | None:
     return None if file is None else f"{file.url}\0{file.inclusion.name}"
+
+
+def _apply(page: Page, body: PlainBody) -> None:
+    page.content, page.toc, page._title_from_render = body.content, get_toc(body.toc_tokens), body.title
+    page.present_anchor_ids, page.links_to_anchors = body.anchor_ids, {}
 
 
 def _dump(page: Page, lookups: dict[str, str | None]) -> dict:
@@ -148,7 +197,7 @@ def _restore(page: Page, stored: dict, files: Files) -> None:
     page.toc = get_toc(stored["toc"])
     page._title_from_render = stored["title"]
     page.present_anchor_ids = set(stored["anchors"])
-    page.links_to_anchors = {files.get_file_from_path(uri): links for uri, links in stored["links_to_anchors"].items()}
+    page.links_to_anchors = {find_file(files, uri): links for uri, links in stored["links_to_anchors"].items()}
 
 
 def _token(item: AnchorLink) -> dict:

@@ -42,6 +42,7 @@ class PlainBody:
     content: str
     toc_tokens: list[dict]
     anchor_ids: set[str]
+    title: str | None = None  # the text of a leading h1, which MkDocs makes the page title
 
 
 class PlainMarkdown:
@@ -77,12 +78,18 @@ class PlainMarkdown:
             elif level == 0:
                 out.append(f"<p>{body}</p>")
             else:
-                name = strip_tags(body)
-                anchor = unique(self._slugify(html.unescape(name), self._separator), used, counters)
-                out.append(f'<h{level} id="{_escape_attrib_html(anchor)}">{body}</h{level}>')
+                heading, token = self.heading(level, body, used, counters)
+                out.append(heading)
                 if self._top <= level <= self._bottom:
-                    tokens.append({"level": level, "id": anchor, "name": name, "html": body, "data-toc-label": ""})
+                    tokens.append(token)
         return PlainBody("\n".join(out).strip(), nest_toc_tokens(tokens), used)
+
+    def heading(self, level: int, text: str, used: set[str], counters: dict) -> tuple[str, dict]:
+        """A heading of plain text with its id (as the toc extension gives it) and its toc token."""
+        name = strip_tags(text)
+        anchor = unique(self._slugify(html.unescape(name), self._separator), used, counters)
+        token = {"level": level, "id": anchor, "name": name, "html": text, "data-toc-label": "", "children": []}
+        return f'<h{level} id="{_escape_attrib_html(anchor)}">{text}</h{level}>', token
 
 
 def _blocks(text: str) -> list[tuple] | None:

@@ -58,7 +58,7 @@ class RenderCache:
         self._db.execute("CREATE TABLE IF NOT EXISTS body (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         self._new_bodies: dict[str, str] = {}
         self._used_bodies: set[str] = set()
-        self.hits = {"bodies": 0, "pages": 0}
+        self.hits = {"bodies": 0}
 
     # -- bodies --------------------------------------------------------------------------------
 
@@ -72,6 +72,10 @@ class RenderCache:
     def put_body(self, key: str, value: dict) -> None:
         self._new_bodies[key] = json.dumps(value, ensure_ascii=False)
         self._used_bodies.add(key)
+
+    def touch(self, keys) -> None:
+        """Keep these entries although this build did not read them (their page was kept whole)."""
+        self._used_bodies.update(keys)
 
     def hit(self, kind: str) -> None:
         self.hits[kind] += 1

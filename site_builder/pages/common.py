@@ -61,6 +61,27 @@ def validity_badge(validity: Validity | None) -> str:
 
 def document_item(content: ContentSet, doc: Document, from_uri: str) -> str:
     """One line of a listing: linked title, badge, then 文号 · issuer · date."""
+    title, rest = _item_parts(content, doc)
+    return f"- [{title}]({link(from_uri, doc.path)}){rest}"
+
+
+class DocumentItems:
+    """`document_item` for many listings of one content set: each document appears in about five
+    listings, and only its link differs between them."""
+
+    def __init__(self, content: ContentSet):
+        self._content = content
+        self._parts: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, doc: Document, from_uri: str) -> str:
+        parts = self._parts.get(doc.path)
+        if parts is None:
+            parts = self._parts[doc.path] = _item_parts(self._content, doc)
+        return f"- [{parts[0]}]({link(from_uri, doc.path)}){parts[1]}"
+
+
+def _item_parts(content: ContentSet, doc: Document) -> tuple[str, str]:
+    """(link text, what follows the link) of a listing line."""
     meta = doc.meta
     details = []
     if isinstance(meta, NormativeDocument):
@@ -72,8 +93,7 @@ def document_item(content: ContentSet, doc: Document, from_uri: str) -> str:
     else:
         details.append(cn_date(doc.date))
     badge = validity_badge(doc.validity)
-    return (f"- [{md_text(meta.title)}]({link(from_uri, doc.path)}) {badge}\n"
-            f"  <span class=\"portal-meta\">{' · '.join(details)}</span>")
+    return md_text(meta.title), f" {badge}\n  <span class=\"portal-meta\">{' · '.join(details)}</span>"
 
 
 @dataclass

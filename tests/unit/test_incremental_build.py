@@ -127,3 +127,26 @@ def test_the_cache_is_kept_out_of_what_is_published(content, tmp_path):
     assert build(content, out) == 0
     published = [p.name for p in (out / "site").rglob("*")]
     assert published and not [n for n in published if n.startswith(".") or n.endswith((".sqlite", ".json"))]
+
+
+def test_a_kept_page_whose_link_target_was_removed_fails_the_build_like_a_clean_build(content, tmp_path, capsys):
+    out = tmp_path / "out"
+    write_policy(content, 20, "关于做好第20批人才工作的通知", "参照[第21批通知](rencai-021.md)执行。\n")
+    assert build(content, out) == 0
+    (content / "policies/rencai-021.md").unlink()
+    capsys.readouterr()
+    assert build(content, out) == 1
+    assert "rencai-021.md" in capsys.readouterr().err
+    assert build(content, tmp_path / "clean") == 1  # the same content fails a clean build the same way
+
+
+def test_a_build_that_changes_every_page_gives_the_same_site_as_a_clean_build(content, tmp_path):
+    out = tmp_path / "out"
+    for _ in range(2):  # so that a spare folder exists
+        assert build(content, out) == 0
+    write_policy(content, 30, "关于做好第30批人才工作的通知（修订）")
+    assert build(content, out, "--site-url", "https://dangjian.example.cn/") == 0  # every page's URLs change
+    assert build(content, tmp_path / "clean", "--site-url", "https://dangjian.example.cn/") == 0
+    assert built_artifacts_differ(out, tmp_path / "clean") == []
+    assert 'href="https://dangjian.example.cn/policies/rencai-030/"' in (
+        out / "site/policies/rencai-030/index.html").read_text(encoding="utf-8")
