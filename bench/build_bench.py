@@ -123,6 +123,34 @@ def source_hash(root: Path) -> str:
 
 
 
+def time_builds(builds: dict[str, tuple[list[str], Path]], args, code_dir: Path, env: dict):
+    """Each build `--repeat` times from an empty output folder, alternating the order; a build other
+    processes disturbed is run again (up to `--retry-noisy`) and the least disturbed attempt counts."""
+    runs: dict[str, list[Timing]] = {name: [] for name in builds}
+    noisy_runs: dict[str, list[Timing]] = {name: [] for name in builds}
+    for k in range(args.repeat):
+        for which in (list(builds) if k % 2 == 0 else list(builds)[::-1]):
+            cmd, folder = builds[which]
+            attempts: list[Timing] = []
+            for _ in range(1 + args.retry_noisy):
+                shutil.rmtree(folder, ignore_errors=True)
+                busy = wait_until_idle(args.wait_idle, args.idle_threshold) if args.wait_idle > 0 else None
+                timing, _ = run_timed(cmd, code_dir, env)
+                attempts.append(timing)
+                noisy = timing.others > NOISY_SHARE * timing.wall
+                print(f"  第 {k + 1}/{args.repeat} 次 {which:6s} 墙钟 {timing.wall:7.1f} 秒  CPU {timing.cpu:7.1f} 秒  "
+                      f"峰值内存 {timing.peak_mb:5.0f} MB  期间其他进程 CPU {timing.others:6.1f} 秒"
+                      + (f"（开始前其他进程占 {busy:.2f} 核）" if busy is not None else "")
+                      + ("  ← 其他进程占用 CPU，墙钟时间偏高" if noisy else ""), flush=True)
+                if not noisy:
+                    break
+            # keep the least disturbed attempt; all attempts go to the JSON
+            best = min(attempts, key=lambda t: t.others / t.wall)
+            runs[which].append(best)
+            noisy_runs[which] += [t for t in attempts if t is not best]
+    return runs, noisy_runs
+
+
 def bench_size(n: int, args, bin_dir: Path, env: dict, search_lang: str, separator: str | None,
                code_dir: Path) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"build-bench-{n}-", dir=args.workdir))
@@ -147,29 +175,7 @@ def bench_size(n: int, args, bin_dir: Path, env: dict, search_lang: str, separat
                   "--today", today, "--config", str(code_dir / PORTAL_CONFIG)]
     plain_cmd = [str(bin_dir / "mkdocs"), "build", "-q", "-f", str(plain_config)]
 
-    runs: dict[str, list[Timing]] = {"portal": [], "plain": []}
-    noisy_runs: dict[str, list[Timing]] = {"portal": [], "plain": []}
-    for k in range(args.repeat):
-        order = ["portal", "plain"] if k % 2 == 0 else ["plain", "portal"]
-        for which in order:
-            cmd = portal_cmd if which == "portal" else plain_cmd
-            attempts: list[Timing] = []
-            for attempt in range(1 + args.retry_noisy):
-                shutil.rmtree(out if which == "portal" else plain_site, ignore_errors=True)
-                busy = wait_until_idle(args.wait_idle, args.idle_threshold) if args.wait_idle > 0 else None
-                timing, _ = run_timed(cmd, code_dir, env)
-                attempts.append(timing)
-                noisy = timing.others > NOISY_SHARE * timing.wall
-                print(f"  第 {k + 1}/{args.repeat} 次 {which:6s} 墙钟 {timing.wall:7.1f} 秒  CPU {timing.cpu:7.1f} 秒  "
-                      f"期间其他进程 CPU {timing.others:6.1f} 秒"
-                      + (f"（开始前其他进程占 {busy:.2f} 核）" if busy is not None else "")
-                      + ("  ← 其他进程占用 CPU，墙钟时间偏高" if noisy else ""), flush=True)
-                if not noisy:
-                    break
-            # keep the least disturbed attempt; all attempts go to the JSON
-            best = min(attempts, key=lambda t: t.others / t.wall)
-            runs[which].append(best)
-            noisy_runs[which] += [t for t in attempts if t is not best]
+    runs, noisy_runs = time_builds({"portal": (portal_cmd, out), "plain": (plain_cmd, plain_site)}, args, code_dir, env)
 
     portal_stats = site_stats(out / "site")
     plain_stats = site_stats(plain_site)
@@ -281,6 +287,25 @@ def report(results: list[dict], note: str) -> list[tuple[str, bool | None, str]]
     return targets
 
 
+def baseline_search(search_lang: str, has_jieba: bool) -> tuple[str, str | None, str]:
+    """The baseline's search language, separator and the note printed about it.
+
+    Material 9.8 segments Chinese for search only if `jieba` is importable (a dev dependency of the
+    project, for this baseline); lang: zh itself is accepted (lunr.zh exists) and builds without it.
+    rjieba, which the portal's own search uses, is not what Material imports."""
+    separator, note = None, ""
+    if search_lang == "zh" and has_jieba:
+        note = "普通 Material 基准使用 search lang: zh，并由 jieba 为搜索索引分词（Material 9.8 的中文搜索支持）。"
+    elif search_lang == "zh":
+        note = ("jieba 未安装：普通 Material 基准使用 search lang: zh，但构建时不做中文分词（Material 仅在可导入 jieba 时"
+                "分词；rjieba 不是它导入的包）。装了 jieba 的基准会更慢，因此这里的比值对门户偏严。"
+                "安装开发依赖（pip install -e '.[dev]'）即可得到 jieba。")
+    else:
+        separator = r"[\s\u200b\u3000\-、。，．？！；：“”（）《》]+"
+        note = f"基准使用 search lang: {search_lang}，separator 适配中文标点。"
+    return search_lang, separator, note
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -328,20 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, PYTHONHASHSEED="0", PORTAL_TODAY=args.today.isoformat())
     env.pop("PORTAL_SITE_URL", None)
 
-    # Material 9.8 segments Chinese for search only if `jieba` is importable (a dev dependency of the
-    # project, for this baseline); lang: zh itself is accepted (lunr.zh exists) and builds without it.
-    # rjieba, which the portal's own search uses, is not what Material imports.
     has_jieba = jieba_available(bin_dir)
-    search_lang, separator, note = args.search_lang, None, ""
-    if search_lang == "zh" and has_jieba:
-        note = "普通 Material 基准使用 search lang: zh，并由 jieba 为搜索索引分词（Material 9.8 的中文搜索支持）。"
-    elif search_lang == "zh":
-        note = ("jieba 未安装：普通 Material 基准使用 search lang: zh，但构建时不做中文分词（Material 仅在可导入 jieba 时"
-                "分词；rjieba 不是它导入的包）。装了 jieba 的基准会更慢，因此这里的比值对门户偏严。"
-                "安装开发依赖（pip install -e '.[dev]'）即可得到 jieba。")
-    else:
-        separator = r"[\s\u200b\u3000\-、。，．？！；：“”（）《》]+"
-        note = f"基准使用 search lang: {search_lang}，separator 适配中文标点。"
+    search_lang, separator, note = baseline_search(args.search_lang, has_jieba)
     print(f"机器：{os.cpu_count()} 核，Python {sys.version.split()[0]}；工具目录 {bin_dir}；jieba "
           f"{'已安装' if has_jieba else '未安装'}；today={args.today}；seed={args.seed}；repeat={args.repeat}")
 
