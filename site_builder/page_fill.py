@@ -178,7 +178,7 @@ class _TracingPage:
             dict.__setitem__(meta, "title", title)
         self._values = {
             "title": title,
-            "content": _TracingContent(_MARK.format(CONTENT), self),
+            "content": _TracingContent(_MARK.format(CONTENT), self, page.content),
             "toc": TableOfContents(_marked_toc(page.toc, marks, suffix)),
             "url": url,
             "canonical_url": _swap_suffix(page.canonical_url, page.url, url),
@@ -260,19 +260,20 @@ class _TracingMeta(dict):
 
 
 class _TracingContent(str):
-    """The body mark: `in` tests are recorded; any other use makes the shape unfillable."""
+    """The body mark: `in` tests are recorded and answered for the real body (so the template takes
+    the page's own branch); any other use makes the shape unfillable."""
 
-    def __new__(cls, text: str, tracer: _TracingPage):
+    def __new__(cls, text: str, tracer: _TracingPage, real: str):
         self = super().__new__(cls, text)
-        self._tracer = tracer
+        self._tracer, self._real = tracer, real
         return self
 
     def __contains__(self, part):
         self._tracer.observations.append(("in", part))
-        return str.__contains__(self, part)
+        return part in self._real
 
     def __getattribute__(self, name):
-        if name not in ("_tracer", "__class__", "__html__", "__html_format__"):
+        if name not in ("_tracer", "_real", "__class__", "__html__", "__html_format__"):
             object.__getattribute__(self, "_tracer").opaque = True
         return object.__getattribute__(self, name)
 

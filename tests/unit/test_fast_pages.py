@@ -127,6 +127,20 @@ def test_pages_of_one_shape_are_filled_into_one_rendering_of_the_template(mkdocs
     assert filler.filled == 3  # the first page of the shape is rendered (twice, to check), the others filled
 
 
+def test_pages_whose_body_has_its_own_heading_are_filled_into_their_own_shape(mkdocs_config):
+    from jinja2 import Environment
+
+    from site_builder.page_fill import TemplateFiller
+
+    template = Environment().from_string(THEME)
+    filler = TemplateFiller()
+    pages = [_page(mkdocs_config, f"policies/p{n}.md", f"列表{n}", f'<h1 id="l{n}">列表{n}</h1>\n<p>正文</p>' if n % 2
+                   else f"<p>正文{n}</p>", []) for n in range(6)]
+    for page in pages:
+        assert filler.render(template, {"page": page}, page) == template.render(page=page)
+    assert filler.filled == 4  # two shapes (with and without an h1 in the body), three pages each
+
+
 def test_a_template_that_changes_values_in_unknown_ways_is_rendered_for_every_page(mkdocs_config):
     from jinja2 import Environment
 
