@@ -102,7 +102,8 @@ def run_timed(cmd: list[str], cwd: Path, env: dict) -> tuple[Timing, subprocess.
     after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.CompletedProcess(cmd, child.returncode, stdout, stderr)
     if proc.returncode != 0:
-        sys.stderr.write(f"\n命令失败（退出码 {proc.returncode}）：{' '.join(cmd)}\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}\n")
+        sys.stderr.write(f"\n命令失败（退出码 {proc.returncode}）：{' '.join(cmd)}\n"
+                         f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}\n")
         raise SystemExit(2)
     cpu = (after_children.ru_utime - before_children.ru_utime) + (after_children.ru_stime - before_children.ru_stime)
     others = 0.0

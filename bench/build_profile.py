@@ -96,7 +96,7 @@ def summarize_profile(prof: Path, top: int = 25, code_dir: Path | None = None) -
             cum, calls = hit[3], hit[1]
             print(f"  {pad(label, 52)}{cum:8.1f} 秒 {100 * cum / total:5.1f}%  （{calls} 次调用）")
     groups: dict[str, float] = {}
-    for (f, _, name), v in raw.items():
+    for (f, _, _name), v in raw.items():
         group = next((g for key, g in GROUPS if key in f), "C 内置函数（isinstance、正则、I/O…）" if f == "~" else "其他")
         groups[group] = groups.get(group, 0.0) + v[2]
     print("\n自身时间按来源（tottime 合计）：")

@@ -8,10 +8,9 @@ import sys
 import time
 from pathlib import Path
 
+from site_builder import scaffold as templates
 from site_builder.build_context import today_from_env
 from site_builder.loader import ContentError, ContentSet, load_content
-
-from site_builder import scaffold as templates
 
 from . import staff_cli
 

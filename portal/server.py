@@ -18,8 +18,8 @@ from functions.blobs.local import UPLOAD_PATH, PolicyError
 
 
 def create_app(build_dir: Path) -> Starlette:
-    from functions.handlers import search as search_handler
     from functions.handlers import review as review_handler
+    from functions.handlers import search as search_handler
     from functions.handlers import submissions as submissions_handler
     from functions.local.asgi import LambdaShim
     from functions.routes.search import INDEX_ENV

@@ -15,8 +15,8 @@ from .atomic import swap_in
 from .live_site import LiveSite
 from .loader import ContentSet
 from .mkdocs_plugin import portal_plugin
-from .render_cache import BODIES_FILE, RenderCache
 from .registry import REGISTRY_FILE, Registry
+from .render_cache import BODIES_FILE, RenderCache
 from .shells import GENERIC_SHELL, generic_shell
 
 SITE_DIR = "site"

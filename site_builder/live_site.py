@@ -13,8 +13,9 @@ milliseconds per changed page.
 
 Each folder has a manifest in the cache folder: for every file, the key of the inputs its page was
 rendered from (None for files that are not pages), its size and modification time (a file changed
-by anyone else is not trusted) and, for pages, the facts other pages' link checks need from it. The spare's files are replaced by rename, never written in
-place, because a spare made from the live site shares its files (hard links).
+by anyone else is not trusted) and, for pages, the facts other pages' link checks need from it. The
+spare's files are replaced by rename, never written in place, because a spare made from the live
+site shares its files (hard links).
 """
 
 from __future__ import annotations

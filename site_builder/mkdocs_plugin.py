@@ -29,11 +29,11 @@ from .page_bodies import BodyRenderer, PortalPage
 from .page_fill import TemplateFiller
 from .page_outputs import PageOutputs
 from .pages.document import document_body, document_head
-from .plain_markdown import PlainMarkdown
 from .pages.feeds import news_feed
 from .pages.home import home_page, survey_pages
 from .pages.listings import listing_pages
 from .pages.public_forms import form_for_page, shell_name
+from .plain_markdown import PlainMarkdown
 from .render_cache import RenderCache, fingerprint
 
 # Source files that feed the build but are not pages of the site.

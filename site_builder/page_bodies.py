@@ -3,9 +3,10 @@
 
 `PortalPage` is MkDocs' `Page` for every page outside the nav (documents and generated listings);
 its `render` asks `BodyRenderer`, which renders a plain body or a generated listing directly
-(plain_markdown.py, listing_markdown.py: the same HTML), else returns the body from the cache when the same Markdown was rendered at the same path
-before and every file it linked to still resolves the same way, else lets MkDocs render it and
-keeps the result. Its `read_source` keeps the parsed front matter in the same cache.
+(plain_markdown.py, listing_markdown.py: the same HTML), else returns the body from the cache when
+the same Markdown was rendered at the same path before and every file it linked to still resolves
+the same way, else lets MkDocs render it and keeps the result. Its `read_source` keeps the parsed
+front matter in the same cache, and asks first whether the page is kept whole (page_outputs.py).
 """
 
 from __future__ import annotations

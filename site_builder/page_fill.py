@@ -42,7 +42,8 @@ _KNOWN_FILTERS: list[Callable[[str], str]] = [
 # How a marked value with the suffix comes out of each filter → that filter.
 _FILTERS = {f(_MARK.format(0) + _SUFFIX)[len(_MARK.format(0)):]: f for f in _KNOWN_FILTERS}
 _MARKS = re.compile(r"zqfill(\d{4})q")
-_MARKS_WITH_SUFFIX = re.compile(r"zqfill(\d{4})q(" + "|".join(re.escape(f) for f in sorted(_FILTERS, key=len, reverse=True)) + ")?")
+_FORMS = "|".join(re.escape(form) for form in sorted(_FILTERS, key=len, reverse=True))
+_MARKS_WITH_SUFFIX = re.compile(r"zqfill(\d{4})q(" + _FORMS + ")?")
 TITLE, SLUG, CONTENT = 0, 1, 2
 _SENTINELLED = frozenset({"title", "content", "toc", "url", "canonical_url", "abs_url", "meta"})
 _MISSING = object()
@@ -124,7 +125,7 @@ class _Shell:
         if other[0::3] != literals or [int(n) for n in other[1::3]] != slots:
             return None  # the suffix changed what the template did: do not guess
         places = []
-        for slot, form in zip(slots, other[2::3]):
+        for slot, form in zip(slots, other[2::3], strict=True):
             if slot == CONTENT:
                 form = _SUFFIX if form is None else None  # the body is printed as is, never filtered
             if form is None:
@@ -134,7 +135,7 @@ class _Shell:
 
     def fill(self, values: list[str]) -> str:
         out = [self._literals[0]]
-        for (slot, apply), literal in zip(self._places, self._literals[1:]):
+        for (slot, apply), literal in zip(self._places, self._literals[1:], strict=True):
             out.append(apply(values[slot]))
             out.append(literal)
         return "".join(out)

@@ -33,7 +33,7 @@ def _relative(folder: str, to_uri: str) -> str:
     if here is None or any(p in ("", ".", "..") for p in there):
         return posixpath.relpath(to_uri, folder or ".")
     common = 0
-    for a, b in zip(here, there):
+    for a, b in zip(here, there, strict=False):
         if a != b:
             break
         common += 1

@@ -11,7 +11,6 @@ from ..models import Consultation, News, NormativeDocument, Regulation
 from .common import cn_date, esc, validity_badge
 from .listings import consultation_state
 
-
 ANCHORED_KINDS = ("regulation", "policy", "consultation")
 
 

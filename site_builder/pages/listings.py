@@ -7,10 +7,18 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from ..loader import ContentSet, Document
-from ..models import (KIND_LABELS, NORMATIVE_DOCUMENT_LEVELS, PARTY_REGULATION_LEVELS, UNIT_LEVEL_LABELS,
-                      VALIDITY_LABELS, Kind, Validity)
+from ..models import (
+    KIND_LABELS,
+    NORMATIVE_DOCUMENT_LEVELS,
+    PARTY_REGULATION_LEVELS,
+    UNIT_LEVEL_LABELS,
+    VALIDITY_LABELS,
+    Kind,
+    Validity,
+)
 from .common import DocumentItems, Page, cn_date, document_item, esc, link, md_text, paginate
 from .news import news_pages
+
 
 def listing_pages(content: ContentSet) -> Iterator[Page]:
     items = DocumentItems(content)
@@ -23,7 +31,8 @@ def listing_pages(content: ContentSet) -> Iterator[Page]:
 
 
 def _facet(items: DocumentItems, docs: list[Document], base: str, key: Callable[[Document], object],
-           label: Callable[[object], str], title: Callable[[str], str], order: list | None = None) -> tuple[list[str], list[Page]]:
+           label: Callable[[object], str], title: Callable[[str], str],
+           order: list | None = None) -> tuple[list[str], list[Page]]:
     """Group `docs` by `key`; return index lines (from `base`/../index.md) and the paginated pages."""
     groups: dict[object, list[Document]] = defaultdict(list)
     for doc in docs:

@@ -65,7 +65,8 @@ def test_plain_bodies_are_rendered_without_python_markdown():
     from site_builder.plain_markdown import PlainMarkdown
 
     plain = PlainMarkdown.for_config(load_config(str(ROOT / "mkdocs.yml")))
-    body = plain.render("## 第一章　总则\n\n第一条　为了加强建设，制定本规定。\n第二行。\n\n## 第一章　总则\n\n<!-- more -->\n\n末段。")
+    body = plain.render("## 第一章　总则\n\n第一条　为了加强建设，制定本规定。\n第二行。\n\n"
+                        "## 第一章　总则\n\n<!-- more -->\n\n末段。")
     assert body.content == ('<h2 id="第一章-总则">第一章\u3000总则</h2>\n<p>第一条　为了加强建设，制定本规定。\n第二行。</p>\n'
                             '<h2 id="第一章-总则_1">第一章\u3000总则</h2>\n<!-- more -->\n\n<p>末段。</p>')
     assert [(t["name"], t["id"]) for t in body.toc_tokens] == [("第一章 总则", "第一章-总则"), ("第一章 总则", "第一章-总则_1")]
@@ -120,7 +121,8 @@ def test_pages_of_one_shape_are_filled_into_one_rendering_of_the_template(mkdocs
 
     template = Environment().from_string(THEME)
     filler = TemplateFiller()
-    pages = [_page(mkdocs_config, f"policies/p{n}.md", title, f"<p>正文{n} &amp; 更多</p>", [f"一、要求{n}", "二、A&B <b>强调</b>"])
+    pages = [_page(mkdocs_config, f"policies/p{n}.md", title, f"<p>正文{n} &amp; 更多</p>",
+                   [f"一、要求{n}", "二、A&B <b>强调</b>"])
              for n, title in enumerate(['普通标题', 'A&B <试点> "引号"', '全角　空格', '规定'])]
     for page in pages:
         assert filler.render(template, {"page": page}, page) == template.render(page=page)
