@@ -34,7 +34,10 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
         p.add_argument("--site-url", default=None, help="网站的公开地址（用于 RSS 等绝对链接）")
 
-    build_args(sub.add_parser("build", help="校验并构建静态网站和构建产物"))
+    p_build = sub.add_parser("build", help="校验并构建静态网站和构建产物")
+    build_args(p_build)
+    p_build.add_argument("--no-cache", dest="reuse", action="store_false",
+                         help="不沿用上次构建的页面，全部重新生成（结果相同，只是更慢）")
 
     p_new = sub.add_parser("new", help="新建一篇带完整元数据的文件")
     p_new.add_argument("kind", choices=sorted(templates.KINDS), help="文件类型")
@@ -106,7 +109,7 @@ def _build(args) -> int:
     from .build import build_all
 
     try:
-        site = build_all(content, args.out, args.config, site_url=args.site_url)
+        built = build_all(content, args.out, args.config, site_url=args.site_url, reuse=getattr(args, "reuse", True))
     except BuildError as exc:
         from site_builder.build_messages import translate_build_message
 
@@ -114,7 +117,9 @@ def _build(args) -> int:
             print(message, file=sys.stderr)
         print("构建失败，已保留上一次的构建结果。", file=sys.stderr)
         return 1
-    print(f"构建完成：{site}（{time.perf_counter() - started:.1f} 秒）")
+    print(f"构建完成：{built.site.site}（共 {time.perf_counter() - started:.1f} 秒，其中网站 {built.site_seconds:.1f} 秒、"
+          f"检索索引 {built.index_seconds:.1f} 秒同时进行；生成 {built.site.pages_written} 个页面，"
+          f"沿用上次构建的 {built.site.pages_kept} 个）")
     return 0
 
 

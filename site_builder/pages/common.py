@@ -7,6 +7,7 @@ import html
 import posixpath
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..loader import ContentSet, Document
 from ..models import NormativeDocument, Validity
@@ -16,7 +17,27 @@ PAGE_SIZE = 50
 
 def link(from_uri: str, to_uri: str) -> str:
     """Relative Markdown link target from one source file to another (MkDocs checks it)."""
-    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+    return _relative(posixpath.dirname(from_uri), to_uri)
+
+
+@lru_cache(maxsize=4096)
+def _folder_parts(folder: str) -> tuple[str, ...] | None:
+    parts = tuple(folder.split("/")) if folder else ()
+    return None if any(p in ("", ".", "..") for p in parts) else parts
+
+
+def _relative(folder: str, to_uri: str) -> str:
+    """posixpath.relpath(to_uri, folder) for clean relative paths, without its abspath calls (the
+    listings make about four links per document)."""
+    here, there = _folder_parts(folder), to_uri.split("/")
+    if here is None or any(p in ("", ".", "..") for p in there):
+        return posixpath.relpath(to_uri, folder or ".")
+    common = 0
+    for a, b in zip(here, there, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:]) or "."
 
 
 def esc(text: object) -> str:
@@ -40,6 +61,27 @@ def validity_badge(validity: Validity | None) -> str:
 
 def document_item(content: ContentSet, doc: Document, from_uri: str) -> str:
     """One line of a listing: linked title, badge, then 文号 · issuer · date."""
+    title, rest = _item_parts(content, doc)
+    return f"- [{title}]({link(from_uri, doc.path)}){rest}"
+
+
+class DocumentItems:
+    """`document_item` for many listings of one content set: each document appears in about five
+    listings, and only its link differs between them."""
+
+    def __init__(self, content: ContentSet):
+        self._content = content
+        self._parts: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, doc: Document, from_uri: str) -> str:
+        parts = self._parts.get(doc.path)
+        if parts is None:
+            parts = self._parts[doc.path] = _item_parts(self._content, doc)
+        return f"- [{parts[0]}]({link(from_uri, doc.path)}){parts[1]}"
+
+
+def _item_parts(content: ContentSet, doc: Document) -> tuple[str, str]:
+    """(link text, what follows the link) of a listing line."""
     meta = doc.meta
     details = []
     if isinstance(meta, NormativeDocument):
@@ -51,8 +93,7 @@ def document_item(content: ContentSet, doc: Document, from_uri: str) -> str:
     else:
         details.append(cn_date(doc.date))
     badge = validity_badge(doc.validity)
-    return (f"- [{md_text(meta.title)}]({link(from_uri, doc.path)}) {badge}\n"
-            f"  <span class=\"portal-meta\">{' · '.join(details)}</span>")
+    return md_text(meta.title), f" {badge}\n  <span class=\"portal-meta\">{' · '.join(details)}</span>"
 
 
 @dataclass
@@ -87,4 +128,5 @@ def _pager(uris: list[str], number: int) -> str:
     parts.append(f"第 {number} / {len(uris)} 页")
     if number < len(uris):
         parts.append(f"[下一页]({link(here, uris[number])})")
-    return '<nav class="portal-pager" aria-label="分页">\n\n' + " · ".join(parts) + "\n\n</nav>"
+    # `markdown`: without it the links inside the raw HTML block would stay Markdown text.
+    return '<nav class="portal-pager" aria-label="分页" markdown>\n\n' + " · ".join(parts) + "\n\n</nav>"

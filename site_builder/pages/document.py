@@ -16,6 +16,11 @@ ANCHORED_KINDS = ("regulation", "policy", "consultation")
 
 def decorate_document(content: ContentSet, doc: Document, body_html: str) -> str:
     """The page body MkDocs rendered, with the header blocks before it and article anchors in it."""
+    return document_head(content, doc) + "\n" + document_body(doc, body_html)
+
+
+def document_head(content: ContentSet, doc: Document) -> str:
+    """What goes before the body: metadata table and version history, consultation notice, news line."""
     head = []
     if isinstance(doc.meta, NormativeDocument):
         head += [_metadata_table(content, doc), _version_history(content, doc)]
@@ -25,9 +30,12 @@ def decorate_document(content: ContentSet, doc: Document, body_html: str) -> str
         unit = f" · {esc(content.org[doc.unit].organ)}" if doc.unit else ""
         head.append(f'<p class="portal-meta">{cn_date(doc.meta.date)} · {"、".join(esc(c) for c in doc.meta.categories)}'
                     f"{unit}</p>")
-    if doc.kind.value in ANCHORED_KINDS:
-        body_html = anchor_articles(body_html)
-    return "\n".join(part for part in head if part) + "\n" + body_html
+    return "\n".join(part for part in head if part)
+
+
+def document_body(doc: Document, body_html: str) -> str:
+    """The rendered body with article anchors for the kinds that have articles (depends on nothing else)."""
+    return anchor_articles(body_html) if doc.kind.value in ANCHORED_KINDS else body_html
 
 
 def _metadata_table(content: ContentSet, doc: Document) -> str:

@@ -11,25 +11,28 @@ from ..models import (
     KIND_LABELS,
     NORMATIVE_DOCUMENT_LEVELS,
     PARTY_REGULATION_LEVELS,
+    UNIT_LEVEL_LABELS,
     VALIDITY_LABELS,
     Kind,
     Validity,
 )
-from .common import Page, cn_date, document_item, esc, link, md_text, paginate
+from .common import DocumentItems, Page, cn_date, document_item, esc, link, md_text, paginate
 from .news import news_pages
 
 
 def listing_pages(content: ContentSet) -> Iterator[Page]:
-    yield from _regulation_pages(content)
-    yield from _policy_pages(content)
-    yield from _unit_pages(content)
+    items = DocumentItems(content)
+    yield from _regulation_pages(content, items)
+    yield from _policy_pages(content, items)
+    yield from _unit_pages(content, items)
     yield from _chronicle_pages(content)
     yield _consultations_index(content)
     yield from news_pages(content)
 
 
-def _facet(content: ContentSet, docs: list[Document], base: str, key: Callable[[Document], object],
-           label: Callable[[object], str], title: Callable[[str], str], order: list | None = None) -> tuple[list[str], list[Page]]:
+def _facet(items: DocumentItems, docs: list[Document], base: str, key: Callable[[Document], object],
+           label: Callable[[object], str], title: Callable[[str], str],
+           order: list | None = None) -> tuple[list[str], list[Page]]:
     """Group `docs` by `key`; return index lines (from `base`/../index.md) and the paginated pages."""
     groups: dict[object, list[Document]] = defaultdict(list)
     for doc in docs:
@@ -40,27 +43,23 @@ def _facet(content: ContentSet, docs: list[Document], base: str, key: Callable[[
     for value in keys:
         folder = f"{base}/{value}"
         lines.append(f"- [{md_text(label(value))}]({link(index_uri, folder + '/index.md')})（{len(groups[value])}）")
-        pages += paginate(folder, title(label(value)), "", groups[value], _item(content))
+        pages += paginate(folder, title(label(value)), "", groups[value], items)
     return lines, pages
 
 
-def _item(content: ContentSet):
-    return lambda doc, uri: document_item(content, doc, uri)
-
-
-def _regulation_pages(content: ContentSet) -> Iterator[Page]:
+def _regulation_pages(content: ContentSet, items: DocumentItems) -> Iterator[Page]:
     docs = content.of_kind(Kind.regulation)
     base = "regulations"
     sections = [
-        ("按效力位阶", *_facet(content, docs, f"{base}/level", lambda d: d.meta.level, str,
+        ("按效力位阶", *_facet(items, docs, f"{base}/level", lambda d: d.meta.level, str,
                           lambda v: f"{v}（效力位阶）", order=list(PARTY_REGULATION_LEVELS + NORMATIVE_DOCUMENT_LEVELS))),
-        ("按时效性", *_facet(content, docs, f"{base}/validity", lambda d: d.validity.value,
+        ("按时效性", *_facet(items, docs, f"{base}/validity", lambda d: d.validity.value,
                          lambda v: VALIDITY_LABELS[Validity(v)], lambda v: f"时效性：{v}",
                          order=[v.value for v in Validity])),
-        ("按制定机关", *_facet(content, docs, f"{base}/issuer", lambda d: d.unit,
+        ("按制定机关", *_facet(items, docs, f"{base}/issuer", lambda d: d.unit,
                           lambda code: content.org[code].organ, lambda v: f"{v}制定的党内法规",
                           order=[c for c in content.org.units])),
-        ("按公布年份", *_facet(content, docs, f"{base}/year", lambda d: d.meta.published.year,
+        ("按公布年份", *_facet(items, docs, f"{base}/year", lambda d: d.meta.published.year,
                           lambda y: f"{y}年", lambda v: f"{v}公布的党内法规")),
     ]
     yield _section_index(content, Kind.regulation, "党内法规和规范性文件", sections, docs)
@@ -68,12 +67,12 @@ def _regulation_pages(content: ContentSet) -> Iterator[Page]:
         yield from pages
 
 
-def _policy_pages(content: ContentSet) -> Iterator[Page]:
+def _policy_pages(content: ContentSet, items: DocumentItems) -> Iterator[Page]:
     docs = content.of_kind(Kind.policy)
     sections = [
-        ("按类别", *_facet(content, docs, "policies/category", lambda d: d.meta.category, str,
+        ("按类别", *_facet(items, docs, "policies/category", lambda d: d.meta.category, str,
                         lambda v: f"政策文件：{v}", order=sorted({d.meta.category for d in docs}))),
-        ("按公布年份", *_facet(content, docs, "policies/year", lambda d: d.meta.published.year,
+        ("按公布年份", *_facet(items, docs, "policies/year", lambda d: d.meta.published.year,
                           lambda y: f"{y}年", lambda v: f"{v}公布的政策文件")),
     ]
     yield _section_index(content, Kind.policy, "政策文件", sections, docs)
@@ -93,7 +92,7 @@ def _section_index(content: ContentSet, kind: Kind, title: str, sections, docs: 
     return Page(uri, "\n".join(lines) + "\n")
 
 
-def _unit_pages(content: ContentSet) -> Iterator[Page]:
+def _unit_pages(content: ContentSet, items: DocumentItems) -> Iterator[Page]:
     by_unit: dict[str, list[Document]] = defaultdict(list)
     for doc in content.documents.values():
         if doc.unit:
@@ -116,7 +115,7 @@ def _unit_pages(content: ContentSet) -> Iterator[Page]:
         if children:
             intro.append("下级单位：" + "、".join(
                 f"[{esc(org[c].name)}]({link(uri, f'units/{c}/index.md')})" for c in children) + "。")
-        yield from paginate(f"units/{code}", esc(unit.name), "\n\n".join(intro), docs, _item(content))
+        yield from paginate(f"units/{code}", esc(unit.name), "\n\n".join(intro), docs, items)
 
 
 def _chronicle_pages(content: ContentSet) -> Iterator[Page]:

@@ -50,3 +50,21 @@ def test_an_unknown_page_gets_the_sites_404(server):
     response = httpx.get(server + "/no-such-page/")
     assert response.status_code == 404
     assert "页面不存在" in response.text and "返回首页" in response.text
+
+
+def test_pages_arrive_gzip_compressed_when_the_browser_accepts_it(server):
+    with httpx.Client() as client:
+        raw = client.get(server + "/regulations/zuzhi-gongzuo-2015/", headers={"Accept-Encoding": "gzip"})
+        plain = client.get(server + "/regulations/zuzhi-gongzuo-2015/", headers={"Accept-Encoding": "identity"})
+    assert raw.headers["content-encoding"] == "gzip" and "accept-encoding" in raw.headers["vary"].lower()
+    assert raw.text == plain.text and 'id="第十二条"' in raw.text  # httpx decodes it
+    assert int(raw.headers["content-length"]) < len(plain.content) / 3
+    assert "content-encoding" not in plain.headers
+
+
+def test_small_files_and_the_api_are_sent_uncompressed_as_cloudfront_does(server):
+    with httpx.Client() as client:
+        api = client.get(server + "/api/search", params={"q": "党组织"}, headers={"Accept-Encoding": "gzip"})
+        small = client.get(server + "/assets/javascripts/lunr/min/lunr.jp.min.js", headers={"Accept-Encoding": "gzip"})
+    assert api.status_code == 200 and "content-encoding" not in api.headers
+    assert small.status_code == 200 and len(small.content) < 1000 and "content-encoding" not in small.headers

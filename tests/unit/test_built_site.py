@@ -170,3 +170,19 @@ def test_long_listings_are_paginated_with_previous_and_next_links(count, pages):
         assert "[下一页](2.md)" in out[0].markdown and "上一页" not in out[0].markdown
         assert "[上一页](index.md)" in out[1].markdown
         assert f"第 {pages} / {pages} 页" in out[-1].markdown and "下一页" not in out[-1].markdown
+
+
+@pytest.mark.parametrize("from_uri, to_uri, expected", [
+    ("regulations/level/规定/index.md", "regulations/x.md", "../../x.md"),
+    ("regulations/index.md", "regulations/x.md", "x.md"),
+    ("index.md", "news/posts/a.md", "news/posts/a.md"),
+    ("units/130100/2.md", "units/130000/index.md", "../130000/index.md"),
+    ("news/category/要闻/index.md", "news/category/要闻/2.md", "2.md"),
+    ("news/archive/2025/3.md", "news/archive/2025/index.md", "index.md"),
+    ("a/b/c.md", "a/b", "."),
+    ("a/b/c.md", "a", ".."),
+])
+def test_listing_links_are_relative_to_the_listing_page(from_uri, to_uri, expected):
+    from site_builder.pages.common import link
+
+    assert link(from_uri, to_uri) == expected
