@@ -171,7 +171,7 @@ def readable_errors(raw: Iterable[dict], audience: Audience | str = PUBLIC) -> l
     errors = list(raw)
     branch_at = [_branch_index(tuple(e.get("loc", ()))) for e in errors]
     tags: dict[tuple, set[str]] = {}
-    for error, at in zip(errors, branch_at):
+    for error, at in zip(errors, branch_at, strict=True):
         if at is not None:
             loc = tuple(error["loc"])
             tags.setdefault(loc[:at], set()).add(loc[at])
@@ -179,7 +179,7 @@ def readable_errors(raw: Iterable[dict], audience: Audience | str = PUBLIC) -> l
     # match is a field that happens to be called like a type ("date"), not a union.
     unions: dict[tuple, list[tuple[str, dict]]] = {}
     out: list[tuple[tuple, str]] = []
-    for error, at in zip(errors, branch_at):
+    for error, at in zip(errors, branch_at, strict=True):
         loc = tuple(error.get("loc", ()))
         if at is None or len(tags[loc[:at]]) < 2:
             out.append((loc, chinese_message(error, audience)))

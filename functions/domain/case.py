@@ -231,17 +231,17 @@ class Case(_Part):
         return cls.model_validate(data)
 
     @classmethod
-    def from_stored(cls, data: dict, appended: dict[str, list[dict]]) -> Case:
+    def from_stored(cls, data: dict[str, Any], appended: dict[str, list[dict[str, Any]]]) -> Case:
         """The case from its stored data and its appended items by kind. Data written before the
         appended lists moved out still carries them inline: those are used when no items exist."""
         merged = {**data, **{kind: items for kind, items in appended.items() if kind in APPENDED and items}}
         return cls.model_validate(merged)
 
-    def to_data(self) -> dict:
+    def to_data(self) -> dict[str, Any]:
         """What the case's own stored item holds: everything but the appended lists."""
         return self.model_dump(mode="json", exclude_none=True, exclude=set(APPENDED))
 
-    def appended(self, kind: str, start: int = 0) -> list[dict]:
+    def appended(self, kind: str, start: int = 0) -> list[dict[str, Any]]:
         """The entries of one appended list from `start` on, as stored."""
         return [entry.model_dump(mode="json", exclude_none=True) for entry in getattr(self, kind)[start:]]
 
@@ -285,7 +285,7 @@ class Case(_Part):
     def received_day(self) -> dt.date:
         return china_date(self.received)
 
-    def queue_summary(self) -> dict:
+    def queue_summary(self) -> dict[str, Any]:
         """What a queue page and its CSV export show of a case (kept beside each list entry, so a page
         of the queue never reads whole cases): codes, not labels; dates as ISO text."""
         due = None if self.finished else self.nearest_deadline()
@@ -296,7 +296,7 @@ class Case(_Part):
                 "attachments": "、".join(self.attachment_names.get(a, a) for a in self.attachments),
                 "mailbox": self.mailbox}
 
-    def listings(self) -> list[tuple[str, str, dict]]:
+    def listings(self) -> list[tuple[str, str, dict[str, Any]]]:
         """(list, sort, what it shows) for each list the case is in: QUEUE while open (by nearest
         deadline) or DONE once finished (by the day it closed), its stage's list (same order), and
         RECEIVED (by arrival, with the text the dashboard's topics read)."""

@@ -7,8 +7,8 @@
 - The record is listed where staff look for it (`Case.listings`): open cases in the queue by nearest
   deadline, finished ones apart from it, every case under its stage and by the time it came in, each
   entry with only what the lists show; and by arrival in FACTS with what the figures of 办理情况统计
-  and 决策参考 need (`statistics.CaseFacts`), so they read small entries, never cases. The Store keeps the handling unit's path, so a list is read
-  for a whole subtree at once.
+  and 决策参考 need (`statistics.CaseFacts`), so they read small entries, never cases. The Store keeps
+  the handling unit's path, so a list is read for a whole subtree at once.
 - The dashboard's counts per stage are counters of every unit on the case's path (`cases@{unit}`,
   named `{row}|{stage}`, row being the child of that unit the case lies under, or the unit itself),
   and the cases received per month (`received|{YYYY-MM}`), changed in the same write as the case.
@@ -17,7 +17,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from functions.domain.case import APPENDED, COLLECTION, FACTS, Case
 from functions.domain.statistics import CaseFacts, add_months
@@ -43,8 +45,8 @@ class StoredCase:
     stored: dict[str, int] = field(default_factory=dict)  # parts of each kind in the Store
 
     @classmethod
-    def of(cls, record: Record, parts: list[Part] = ()) -> StoredCase:
-        grouped: dict[str, list[dict]] = {}
+    def of(cls, record: Record, parts: Sequence[Part] = ()) -> StoredCase:
+        grouped: dict[str, list[dict[str, Any]]] = {}
         for part in sorted(parts, key=lambda p: (p.kind, p.seq)):
             grouped.setdefault(part.kind, []).append(part.data)
         read = {kind: len(items) for kind, items in grouped.items()}

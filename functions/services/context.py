@@ -68,7 +68,7 @@ class PortalContext:
 
         def parent_of(unit: str) -> str | None:
             parent = org[unit].parent if unit in org else None
-            return parent if parent in org else None
+            return parent if parent is not None and parent in org else None
 
         now = self.clock()
         return transitions.Context(now=now, today=china_date(now), actor_unit=actor_unit,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from functions.domain.case import COLLECTION, OPEN, QUEUE, RECEIVED, STAGE_LABELS, Stage
 from functions.domain.statistics import add_months
@@ -31,7 +32,7 @@ TOPIC_BACKGROUND_MONTHS = 6  # this month's petitions are set against the six mo
 class UnitRow:
     unit: str
     name: str
-    by_stage: Counter = field(default_factory=Counter)
+    by_stage: Counter[str] = field(default_factory=Counter[str])
     open: int = 0
     overdue: int = 0
     due_soon: int = 0
@@ -41,7 +42,7 @@ class UnitRow:
         return round(100 * self.overdue / self.open, 1) if self.open else 0.0
 
 
-def dashboard(ctx: PortalContext, staff: Staff, today: dt.date) -> dict:
+def dashboard(ctx: PortalContext, staff: Staff, today: dt.date) -> dict[str, Any]:
     org, top = ctx.org, staff.unit
     counts = ctx.store.counters(case_store.counter_scope(top))
     first, end = deadline_bounds(ctx, today)

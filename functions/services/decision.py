@@ -18,13 +18,21 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from site_builder.chinatime import china_minute
-
 from functions.domain.access import Permission
 from functions.domain.case import COLLECTION, FACTS, KIND_LABELS, RECEIVED, PetitionKind
 from functions.domain.errors import InvalidSubmission, NotFoundError
-from functions.domain.statistics import (CaseFacts, Figures, add_months, by_group_and_month, change_percent, merged,
-                                         month_of, months_from, overdue)
+from functions.domain.statistics import (
+    CaseFacts,
+    Figures,
+    add_months,
+    by_group_and_month,
+    change_percent,
+    merged,
+    month_of,
+    months_from,
+    overdue,
+)
+from site_builder.chinatime import china_minute
 
 from . import case_store, topics
 from .accounts import Staff
@@ -201,7 +209,7 @@ def ranked(rows: list[UnitFigures], key: str, worst_first: bool = True) -> list[
 
     with_data = [r for r in rows if value(r) is not None]
     high_first = (key == "overdue") == worst_first
-    with_data.sort(key=lambda r: (-value(r) if high_first else value(r), r.name))
+    with_data.sort(key=lambda r: (-(value(r) or 0.0) if high_first else (value(r) or 0.0), r.name))
     return with_data + [r for r in rows if value(r) is None]
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from functions.domain.case import COLLECTION, FACTS, Case, PetitionKind
 from functions.domain.errors import NotFoundError
@@ -86,7 +87,7 @@ def take_down(ctx: PortalContext, reference: str, actor: str) -> None:
 
 @dataclass(frozen=True)
 class Listing:
-    items: list[dict]
+    items: list[dict[str, Any]]
     total: int
     page: int
     pages: int
@@ -102,7 +103,7 @@ def listing(ctx: PortalContext, unit: str | None = None, kind: str | None = None
             q: str | None = None, page: int = 1) -> Listing:
     """Published messages, newest first, filtered by unit (with everything below it), kind, month and
     words (every word of `q` must appear in the title, the message or the reply)."""
-    top = unit if unit in ctx.org else ctx.org.roots[0]
+    top = unit if unit is not None and unit in ctx.org else ctx.org.roots[0]
     found = [e.summary for e in every(ctx, [Reading(PUBLISHED, SHOWN, top)])]
     if kind:
         found = [d for d in found if d["kind"] == kind or (kind == "mailbox" and d.get("mailbox"))]
@@ -118,7 +119,7 @@ def listing(ctx: PortalContext, unit: str | None = None, kind: str | None = None
                      "kind_label": PetitionKind(d["kind"]).label} for d in shown], len(found), page, pages)
 
 
-def message(ctx: PortalContext, reference: str) -> dict:
+def message(ctx: PortalContext, reference: str) -> dict[str, Any]:
     record = ctx.store.get(PUBLISHED, reference)
     if record is None or record.data.get("withdrawn"):
         raise NotFoundError("没有这条留言，或已撤回")
@@ -135,14 +136,14 @@ class StatsRow:
     figures: Figures
 
 
-_cache: dict[tuple, tuple[float, object]] = {}
+_cache: dict[tuple[Any, ...], tuple[float, object]] = {}
 _cache_lock = threading.Lock()
 
 
 def statistics(ctx: PortalContext, unit: str | None, month: str | None) -> tuple[list[StatsRow], list[str]]:
     """Per child unit of `unit` (each with its subtree) in `month` (or all months): received, replied in
     time, average days to reply, satisfaction. Public figures, computed from the Store and cached."""
-    top = unit if unit in ctx.org else ctx.org.roots[0]
+    top = unit if unit is not None and unit in ctx.org else ctx.org.roots[0]
     key = (id(ctx), top, month)
     with _cache_lock:
         hit = _cache.get(key)
@@ -150,10 +151,10 @@ def statistics(ctx: PortalContext, unit: str | None, month: str | None) -> tuple
             return hit[1]  # type: ignore[return-value]
     groups = {code: child for child in ctx.org.children(top) for code in ctx.org.subtree(child)}
     groups[top] = top
+    lower: str | None = None
+    upper: str | None = None
     if month:
         lower, upper = case_store.month_bounds(month, month)
-    else:
-        lower = upper = None
     cases = [CaseFacts.from_summary(e.summary)
              for e in every(ctx, [Reading(COLLECTION, FACTS, top, lower=lower, upper=upper)])]
     table = by_group_and_month(cases, lambda c: groups.get(c.unit))

@@ -12,6 +12,7 @@ import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, BinaryIO, cast
 
 from functions.blobs.protocol import EXPORTS
 from functions.domain.access import Permission
@@ -41,12 +42,13 @@ class ExportLink:
 
 
 def publish(ctx: PortalContext, staff: Staff, action: str, filename: str, headers: list[str],
-             rows: Iterable[list], about: dict) -> ExportLink:
+             rows: Iterable[list[Any]], about: dict[str, Any]) -> ExportLink:
     """Write the CSV to the BlobStore, audit the export (who, what, how many rows), hand out a link."""
     if ctx.blobs is None:
         raise ServiceUnavailable("导出功能暂时不可用，请稍后再试")
     key = f"{EXPORTS}{uuid.uuid4().hex}.csv"
-    with tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY) as file:
+    with tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY) as spooled:
+        file = cast(BinaryIO, spooled)  # a SpooledTemporaryFile is a binary file object
         count = write_csv(file, headers, rows)
         file.seek(0)
         ctx.blobs.put_file(key, file, "text/csv; charset=utf-8")
@@ -68,7 +70,7 @@ def export_cases(ctx: PortalContext, staff: Staff, view: str, unit: str | None, 
                     {"view": view, "unit": unit, "stage": stage})
 
 
-def _opinion_rows(entries: Iterable, with_draft: bool) -> Iterator[list]:
+def _opinion_rows(entries: Iterable[Any], with_draft: bool) -> Iterator[list[Any]]:
     for entry in entries:
         d = entry.summary
         where = [d["consultation"], d.get("article") or "整体"] if with_draft else [d.get("page") or "网站整体"]
@@ -97,7 +99,7 @@ def export_feedback(ctx: PortalContext, staff: Staff) -> ExportLink:
                     _opinion_rows(every(ctx, [Reading(FEEDBACK, RECEIVED, staff.unit, descending=True)]), False), {})
 
 
-def _answers(ctx: PortalContext, survey_id: str, unit: str) -> Iterator[dict]:
+def _answers(ctx: PortalContext, survey_id: str, unit: str) -> Iterator[dict[str, Any]]:
     """Every answer to one survey, newest first: its list gives the keys, the answers are read by key."""
     batch: list[str] = []
     for entry in every(ctx, [Reading(SURVEY_RESPONSE, survey_listing(survey_id), unit, descending=True)], BATCH):
@@ -113,7 +115,7 @@ def export_survey(ctx: PortalContext, staff: Staff, survey_id: str) -> ExportLin
     found = survey_in_scope(ctx, staff, survey_id)
     headers = ["提交时间", "地区"] + [f"{n}. {q.text}" for n, q in enumerate(found.questions, start=1)]
 
-    def rows() -> Iterator[list]:
+    def rows() -> Iterator[list[Any]]:
         for data in _answers(ctx, survey_id, found.unit):
             region = data.get("unit")
             yield ([china_minute(data["received"]), ctx.unit_names.get(region, region) if region else None] +

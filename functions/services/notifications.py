@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from functions.domain.access import Permission
 from functions.domain.errors import NotFoundError
@@ -49,7 +50,7 @@ def _home(ctx: PortalContext, unit: str | None) -> str:
     return unit if unit and unit in ctx.org else ctx.org.roots[0]
 
 
-def _message(key: str, unit: str, data: dict, now: dt.datetime) -> Record:
+def _message(key: str, unit: str, data: dict[str, Any], now: dt.datetime) -> Record:
     return Record(OUTBOX, key, {**data, "state": PENDING, "attempts": 0, "created": now.isoformat(), "last_error": None},
                   now, unit=unit, listings=(Listing(PENDING, to_iso(now)),))
 
@@ -77,12 +78,12 @@ def messages(ctx: PortalContext, state: str, limit: int = 100, after: str | None
     return ctx.store.get_many(OUTBOX, [e.key for e in entries]), token
 
 
-def masked_to(data: dict) -> str:
-    return mask_email(data["to"]) if data["channel"] == "email" else mask(data["to"]) or ""
+def masked_to(data: dict[str, Any]) -> str:
+    return (mask_email(data["to"]) if data["channel"] == "email" else mask(data["to"])) or ""
 
 
 def _move(ctx: PortalContext, record: Record, state: str, sort: str, action: str, actor: str = "system",
-          **changes) -> Record:
+          **changes: Any) -> Record:
     audit = AuditEvent(OUTBOX, record.key, ctx.clock(), actor=actor, action=action, unit=None,
                        before={"state": record.data.get("state")}, after={"state": state})
     return ctx.store.update(dataclasses.replace(record, listings=(Listing(state, sort),),
@@ -166,11 +167,11 @@ def _rows(ctx: PortalContext, state: str, limit: int) -> list[OutboxRow]:
                       r.data.get("last_error"), r.data["created"]) for r in records]
 
 
-def _masked_text(data: dict) -> str:
+def _masked_text(data: dict[str, Any]) -> str:
     """One-time codes are for the petitioner's phone only, not for an admin's screen."""
     if data.get("kind") == "recovery":
         return "（验证码短信，内容不显示）"
-    return data["text"]
+    return str(data["text"])
 
 
 def _require_top_admin(ctx: PortalContext, admin: Staff) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from functions.domain.access import Permission
 from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError
@@ -30,11 +31,11 @@ class Opinion:
     sender: str  # e.g. "张* · 138****8000", or "" when the sender left nothing
 
     @property
-    def data(self) -> dict:
+    def data(self) -> dict[str, Any]:
         return self.record.summary
 
 
-def sender_of(data: dict) -> str:
+def sender_of(data: dict[str, Any]) -> str:
     contact = dict(data.get("contact") or {})
     if data.get("name") and not contact.get("name"):
         contact["name"] = data["name"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functions.blobs.protocol import BlobStore
 from functions.domain import codes, transitions
 from functions.domain.access import Role
-from functions.domain.case import COLLECTION, PUBLISHABLE_KINDS, REVIEWING, Case, PublicStatus, Stage, public_status
+from functions.domain.case import COLLECTION, PUBLISHABLE_KINDS, REVIEWING, Case, PublicStatus, Rating, Stage, public_status
 from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError
 from functions.domain.petitions import PetitionIn, initial_case
 from functions.domain.time_limits import china_date
@@ -112,7 +112,7 @@ def public_step(ctx: PortalContext, reference: str, query_code: str, action: str
     return _status(ctx, new)
 
 
-def rate(ctx: PortalContext, reference: str, query_code: str, rating, comment: str | None = None) -> PublicStatus:
+def rate(ctx: PortalContext, reference: str, query_code: str, rating: Rating, comment: str | None = None) -> PublicStatus:
     return public_step(ctx, reference, query_code, "rate", transitions.ActionInput(rating=rating, comment=comment))
 
 

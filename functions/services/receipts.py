@@ -8,6 +8,7 @@ import binascii
 import datetime as dt
 import json
 import os
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -22,13 +23,13 @@ def _aead(secret_key: bytes) -> AESGCM:
     return AESGCM(HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"portal receipt cookie").derive(secret_key))
 
 
-def seal(receipt: dict, secret_key: bytes, now: dt.datetime) -> str:
+def seal(receipt: dict[str, Any], secret_key: bytes, now: dt.datetime) -> str:
     payload = json.dumps({"receipt": receipt, "expires": (now + LIFETIME).isoformat()}, ensure_ascii=False).encode()
     nonce = os.urandom(12)
     return base64.urlsafe_b64encode(nonce + _aead(secret_key).encrypt(nonce, payload, COOKIE.encode())).decode()
 
 
-def unseal(token: str, secret_key: bytes, now: dt.datetime) -> dict | None:
+def unseal(token: str, secret_key: bytes, now: dt.datetime) -> dict[str, Any] | None:
     try:
         raw = base64.urlsafe_b64decode(token.encode())
         payload = json.loads(_aead(secret_key).decrypt(raw[:12], raw[12:], COOKIE.encode()))
@@ -36,4 +37,5 @@ def unseal(token: str, secret_key: bytes, now: dt.datetime) -> dict | None:
         return None
     if now > dt.datetime.fromisoformat(payload["expires"]):
         return None
-    return payload["receipt"]
+    receipt: dict[str, Any] = payload["receipt"]
+    return receipt

@@ -6,9 +6,9 @@ dictionary of party and government terms (search_index.analyzer; used read-only,
 affected). Candidates are nouns, verbal nouns, verbs and dictionary terms — never time words,
 adjectives, adverbs, idioms, numbers or personal names (晚上, 方便, 严重不足, 张三) — minus a stop list
 of words every petition uses (希望, 要求, 增加, 问题 …), and pairs of adjacent candidates as phrases
-(小区停车位, 乱收物业费), a candidate with a one-character noun after it too (充电桩). A term counts once per petition. Its score is how many of this period's
-petitions use it times the log of how much more often they do than earlier ones (smoothed shares,
-so a term the earlier periods never used is not infinitely hot):
+(小区停车位, 乱收物业费), a candidate with a one-character noun after it too (充电桩). A term counts once
+per petition. Its score is how many of this period's petitions use it times the log of how much more
+often they do than earlier ones (smoothed shares, so a term the earlier periods never used is not infinitely hot):
 
     score = n · ln(((n + ½) / (N + 1)) / ((m + ½) / (M + 1)))
 
@@ -62,7 +62,7 @@ def terms_of(text: str) -> set[str]:
 
     found: set[str] = set()
     previous: tuple[str, str] | None = None
-    for word, tag in segmenter().tag(text, False):
+    for word, tag in segmenter().tag(text, False):  # type: ignore[no-untyped-call]
         if word in dictionary_terms():
             tag = ""
         if previous is not None and len(word) == 1 and tag in SUFFIX_TAGS:
@@ -79,8 +79,8 @@ def terms_of(text: str) -> set[str]:
     return found
 
 
-def document_frequency(texts: Iterable[str]) -> tuple[Counter, int]:
-    counts: Counter = Counter()
+def document_frequency(texts: Iterable[str]) -> tuple[Counter[str], int]:
+    counts: Counter[str] = Counter()
     total = 0
     for text in texts:
         counts.update(terms_of(text))

@@ -104,7 +104,7 @@ def test_no_hostile_text_runs_on_any_review_page_or_the_tracking_page(filled, ch
     for text in stored:
         assert visible(text[:100]) in listed or "\n" in text or "\u2028" in text
 
-    for text, (reference, code) in stored.items():
+    for text, (reference, _code) in stored.items():
         staff.goto(f"/review/cases/{reference}")
         assert_nothing_ran(staff)
         body = staff.evaluate("document.querySelector('main').textContent")

@@ -11,9 +11,9 @@ import time
 
 import pytest
 import schemathesis
-from schemathesis import checks
 import uvicorn
 from hypothesis import HealthCheck, settings
+from schemathesis import checks
 
 from functions import config
 from tests.integration.conftest import Clock, free_port
