@@ -25,6 +25,11 @@ from functions.store.protocol import Store, UnitTree
 from site_builder.org import OrgTree
 from site_builder.registry import Registry
 
+
+class ConfigurationError(RuntimeError):
+    """A setting of the environment the portal cannot run with (the message says which, in Chinese)."""
+
+
 _lock = threading.Lock()
 _context: PortalContext | None = None
 
@@ -82,7 +87,14 @@ def _secret_key(var_dir: Path) -> bytes:
         raise RuntimeError("PORTAL_SECRET_ARN is required on Lambda")
     value = os.environ.get("PORTAL_SECRET_KEY")
     if value:
-        return bytes.fromhex(value)
+        try:
+            key = bytes.fromhex(value)
+        except ValueError:
+            key = b""
+        if len(key) < 32:
+            raise ConfigurationError("PORTAL_SECRET_KEY 应为至少 64 位的十六进制数字（例如 "
+                                     "python3 -c 'import secrets; print(secrets.token_hex(32))' 的输出）")
+        return key
     path = var_dir / "secret.key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

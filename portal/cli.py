@@ -147,8 +147,17 @@ def _serve(args) -> int:
     from .server import serve
 
     registry = Registry.load(args.out)
+    import os
+
+    from functions import config
     from site_builder.org import OrgTree
 
+    os.environ.setdefault("PORTAL_BUILD_DIR", str(Path(args.out).resolve()))
+    try:
+        config.context()  # the settings are read now, so a wrong one stops the start, not every request
+    except config.ConfigurationError as exc:
+        print(f"无法启动：{exc}", file=sys.stderr)
+        return 1
     staff_cli.bootstrap_admin(next(u.code for u in registry.units if u.parent is None), OrgTree(registry.units))
     serve(args.out, host=args.host, port=args.port)
     return 0

@@ -13,6 +13,8 @@ import sys
 import httpx
 
 from portal.staff_cli import bootstrap_admin
+from site_builder.org import OrgTree
+from site_builder.registry import Registry
 from tests.conftest import FIXTURE_CONTENT, ROOT
 from tests.integration.conftest import free_port, wait_until_serving
 
@@ -40,10 +42,21 @@ def test_portal_serve_runs_everything_on_one_port_and_prints_the_first_admin_onc
     try:
         shown = io.StringIO()
         with contextlib.redirect_stdout(shown):
-            bootstrap_admin("130000")
+            bootstrap_admin("130000", OrgTree(Registry.load(tmp_path / "build").units))
         assert shown.getvalue() == ""
     finally:
         if saved is None:
             os.environ.pop("PORTAL_STORE")
         else:
             os.environ["PORTAL_STORE"] = saved
+
+
+def test_a_secret_key_that_is_not_hex_stops_the_start_with_a_chinese_message(built_fixture, tmp_path):
+    """Found under load: a key like "kkkk…" let the server start and then failed every petition with 500."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "AWS_"))}
+    env.update(PORTAL_STORE=f"sqlite:///{tmp_path / 'portal.db'}", PORTAL_SECRET_KEY="k" * 64)
+    done = subprocess.run([sys.executable, "-m", "portal.cli", "serve", "--no-build", "--out", str(built_fixture),
+                           "--port", "1"], env=env, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 1
+    assert "无法启动：PORTAL_SECRET_KEY 应为至少 64 位的十六进制数字" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
