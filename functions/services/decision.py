@@ -226,4 +226,5 @@ def export(ctx: PortalContext, staff: Staff, unit: str | None, first: str | None
     headers = ["单位", "期间", "收到（件）", "已答复（件）", "答复用时中位数（天）", "90%答复用时（天）", "超期（件）",
                "超期率（%）", "满意率（%）", "复查率（%）", "末月环比（%）", *[f"{m} 收到（件）" for m in view.period.months]]
     return publish(ctx, staff, "export_decision", f"决策参考_{view.name}_{view.period.first}_{view.period.last}.csv",
-                   headers, body, {"unit": view.top, "from": view.period.first, "to": view.period.last})
+                   headers, body, {"unit": view.top, "from": view.period.first, "to": view.period.last,
+                                   "rows": len(view.rows)})  # units, not the 合计 line

@@ -54,7 +54,7 @@ def draft(case: Case) -> Draft:
 
 
 def _newest_first(day: dt.date, reference: str) -> str:
-    return f"{99999999 - int(day.strftime('%Y%m%d')):08d}#{reference}"
+    return f"{99999999 - int(day.strftime('%Y%m%d')):08d}|{reference}"
 
 
 def published_record(case: Case, now: dt.datetime) -> Record:

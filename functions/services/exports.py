@@ -43,7 +43,8 @@ class ExportLink:
 
 def publish(ctx: PortalContext, staff: Staff, action: str, filename: str, headers: list[str],
              rows: Iterable[list[Any]], about: dict[str, Any]) -> ExportLink:
-    """Write the CSV to the BlobStore, audit the export (who, what, how many rows), hand out a link."""
+    """Write the CSV to the BlobStore, audit the export (who, what, how many rows: the lines written,
+    unless `about` says how many of them are data), hand out a link."""
     if ctx.blobs is None:
         raise ServiceUnavailable("导出功能暂时不可用，请稍后再试")
     key = f"{EXPORTS}{uuid.uuid4().hex}.csv"
@@ -54,7 +55,7 @@ def publish(ctx: PortalContext, staff: Staff, action: str, filename: str, header
         ctx.blobs.put_file(key, file, "text/csv; charset=utf-8")
     now = ctx.clock()
     ctx.store.append_audit(AuditEvent("export", str(uuid.uuid4()), now, actor=staff.username, action=action,
-                                      unit=staff.unit, after={**about, "rows": count}))
+                                      unit=staff.unit, after={"rows": count, **about}))
     return ExportLink(ctx.blobs.download_url(key, now + LINK_FOR, filename=filename), filename, count)
 
 

@@ -115,7 +115,7 @@ def test_the_export_has_the_pages_figures_and_is_audited(leaders):
     province = browser("province_approver")
     assert '<a href="/review/export/decision.csv?unit=130000&amp;from=2026-04&amp;to=2026-05">' in \
         province.get(f"/review/decision?{PERIOD}").text
-    response = province.get(f"/review/export/decision.csv?unit=130000&{PERIOD}")
+    response = province.download(f"/review/export/decision.csv?unit=130000&{PERIOD}")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert table[0][:8] == ["单位", "期间", "收到（件）", "已答复（件）", "答复用时中位数（天）", "90%答复用时（天）",
