@@ -5,7 +5,11 @@ them by type, unit and year under Chinese labels."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -16,8 +20,9 @@ from search_index.indexer import build_index
 from search_index.request import parse_request
 from site_builder.loader import load_content
 from tests.conftest import FIXTURE_TODAY
-from tests.unit.build_support import build
+from tests.unit.build_support import build, differences
 from tests.unit.database_support import write_database_content
+from tests.unit.test_fast_pages import mkdocs_alone_config
 
 PROVINCE, CITY = "中国共产党河北省第十次代表大会", "中国共产党石家庄市第十一次代表大会"
 JIGUAN, RENCAI = "关于机关党建工作办法执行情况的调研报告", "保定市基层人才队伍状况调研报告"
@@ -136,3 +141,27 @@ def test_search_finds_research_by_words_unit_and_year(engine):
     assert [h.title for h in search(engine, q='"组织生活记录"').hits] == [JIGUAN]
     assert [h.title for h in search(engine, type="research", unit="130600").hits] == [RENCAI]
     assert [h.title for h in search(engine, type="research,congress", year="2025").hits] == [RENCAI, CITY]
+
+
+def test_the_fast_paths_give_the_congress_and_research_pages_mkdocs_renders_on_its_own(content, built, tmp_path):
+    config = mkdocs_alone_config(content, tmp_path / "alone", tmp_path)
+    env = dict(os.environ, PORTAL_TODAY=FIXTURE_TODAY.isoformat(), NO_MKDOCS_2_WARNING="1")
+    done = subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "-q", "-f", str(config)],
+                          env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert differences(built / "site", tmp_path / "alone") == []
+
+
+def test_renaming_a_resolution_rebuilds_the_congress_page_that_links_it(content, tmp_path):
+    changed = shutil.copytree(content, tmp_path / "content")
+    out = tmp_path / "out"
+    assert build(changed, out) == 0
+    resolution = changed / "news/posts/shengdaihui-jueyi.md"
+    resolution.write_text(resolution.read_text(encoding="utf-8").replace(
+        "title: 省第十次党代会关于省委报告的决议", "title: 省第十次党代会决议（全文）"), encoding="utf-8")
+    assert build(changed, out) == 0
+    page = article(out, "congresses/sheng-shi")
+    assert ("决议", "../../news/posts/shengdaihui-jueyi/", "省第十次党代会决议（全文）") in re.findall(
+        r'<li>(报告|决议)：<a href="([^"]+)">([^<]+)</a></li>', page)
+    assert build(changed, tmp_path / "fresh", "--no-cache") == 0
+    assert differences(out / "site", tmp_path / "fresh" / "site") == []
