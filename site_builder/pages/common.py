@@ -111,7 +111,7 @@ class Page:
 
 
 def paginate(base_uri: str, title: str, intro: str, items: Sequence, render: Callable[[object, str], str],
-             page_size: int = PAGE_SIZE) -> Iterator[Page]:
+             page_size: int = PAGE_SIZE, count: str = "件") -> Iterator[Page]:
     """A listing split into pages: base/index.md, base/2.md, … with previous/next links."""
     total = max(1, -(-len(items) // page_size))
     uris = [f"{base_uri}/index.md"] + [f"{base_uri}/{n}.md" for n in range(2, total + 1)]
@@ -120,7 +120,7 @@ def paginate(base_uri: str, title: str, intro: str, items: Sequence, render: Cal
         lines = [f"# {title}" + (f"（第 {number} 页）" if number > 1 else ""), ""]
         if intro:
             lines += [intro, ""]
-        lines.append(f"共 {len(items)} 件。")
+        lines.append(f"共 {len(items)} {count}。")
         lines.append("")
         lines += [render(item, uri) for item in chunk] or ["暂无文件。"]
         if total > 1:
@@ -130,7 +130,7 @@ def paginate(base_uri: str, title: str, intro: str, items: Sequence, render: Cal
 
 def facet_pages(items: DocumentItems, docs: list[Document], base: str, key: Callable[[Document], object],
                 label: Callable[[object], str], title: Callable[[str], str],
-                order: list | None = None) -> tuple[list[str], list[Page]]:
+                order: list | None = None, count: str = "件") -> tuple[list[str], list[Page]]:
     """Group `docs` by `key`; return index lines (from `base`/../index.md) and the paginated pages."""
     groups: dict[object, list[Document]] = defaultdict(list)
     for doc in docs:
@@ -141,7 +141,7 @@ def facet_pages(items: DocumentItems, docs: list[Document], base: str, key: Call
     for value in keys:
         folder = f"{base}/{value}"
         lines.append(f"- [{md_text(label(value))}]({link(index_uri, folder + '/index.md')})（{len(groups[value])}）")
-        pages += paginate(folder, title(label(value)), "", groups[value], items)
+        pages += paginate(folder, title(label(value)), "", groups[value], items, count=count)
     return lines, pages
 
 

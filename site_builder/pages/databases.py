@@ -23,20 +23,20 @@ def database_pages(content: ContentSet, items: DocumentItems) -> Iterator[Page]:
     yield from _research_pages(content, items)
 
 
-def _by_unit(content: ContentSet, items: DocumentItems, docs: list[Document], base: str, what: str):
+def _by_unit(content: ContentSet, items: DocumentItems, docs: list[Document], base: str, what: str, count: str):
     return facet_pages(items, docs, f"{base}/unit", lambda d: d.unit, lambda code: content.org[code].name,
-                       lambda v: f"{v}的{what}", order=list(content.org.units))
+                       lambda v: f"{v}的{what}", order=list(content.org.units), count=count)
 
 
-def _by_year(items: DocumentItems, docs: list[Document], base: str, what: str, verb: str):
+def _by_year(items: DocumentItems, docs: list[Document], base: str, what: str, verb: str, count: str):
     return facet_pages(items, docs, f"{base}/year", lambda d: d.date.year, lambda y: f"{y}年",
-                       lambda v: f"{v}{verb}的{what}")
+                       lambda v: f"{v}{verb}的{what}", count=count)
 
 
 def _congress_pages(content: ContentSet, items: DocumentItems) -> Iterator[Page]:
     docs = content.of_kind(Kind.congress)
-    sections = [("按单位", *_by_unit(content, items, docs, CONGRESSES, "代表大会")),
-                ("按召开年份", *_by_year(items, docs, CONGRESSES, "代表大会", "召开"))]
+    sections = [("按单位", *_by_unit(content, items, docs, CONGRESSES, "代表大会", "次")),
+                ("按召开年份", *_by_year(items, docs, CONGRESSES, "代表大会", "召开", "次"))]
     yield section_index(content, Kind.congress, "代表大会", sections, docs, count="次", latest="历次代表大会")
     for _, _, pages in sections:
         yield from pages
@@ -46,9 +46,9 @@ def _research_pages(content: ContentSet, items: DocumentItems) -> Iterator[Page]
     docs = content.of_kind(Kind.research)
     topics = sorted({d.meta.topic for d in docs})
     sections = [("按调研主题", *facet_pages(items, docs, f"{RESEARCH}/topic", lambda d: d.meta.topic, str,
-                                         lambda v: f"调研成果：{v}", order=topics)),
-                ("按单位", *_by_unit(content, items, docs, RESEARCH, "调研成果")),
-                ("按年份", *_by_year(items, docs, RESEARCH, "调研成果", "完成"))]
+                                         lambda v: f"调研成果：{v}", order=topics, count="篇")),
+                ("按单位", *_by_unit(content, items, docs, RESEARCH, "调研成果", "篇")),
+                ("按年份", *_by_year(items, docs, RESEARCH, "调研成果", "完成", "篇"))]
     yield section_index(content, Kind.research, "调研成果", sections, docs, count="篇", latest="最新调研成果")
     for _, _, pages in sections:
         yield from pages

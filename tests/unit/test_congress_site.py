@@ -67,6 +67,7 @@ def test_the_congress_section_lists_every_congress_newest_first_with_unit_date_a
 
 def test_congresses_are_listed_per_unit_and_per_year(built):
     assert titles(article(built, "congresses/unit/130000")) == [PROVINCE]
+    assert "共 1 次。" in article(built, "congresses/unit/130000")
     assert titles(article(built, "congresses/unit/130100")) == [CITY]
     assert titles(article(built, "congresses/year/2025")) == [CITY]
     assert "<h1" in article(built, "congresses/year/2026") and "2026年召开的代表大会" in article(built, "congresses/year/2026")
@@ -78,6 +79,7 @@ def test_research_reports_are_listed_by_topic_unit_and_year(built):
     assert titles(page)[-2:] == [JIGUAN, RENCAI]
     assert "石家庄市 · 机关党建 · 2026年5月10日" in page
     assert titles(article(built, "research/topic/人才工作")) == [RENCAI]
+    assert "共 1 篇。" in article(built, "research/topic/人才工作")
     assert titles(article(built, "research/unit/130600")) == [RENCAI]
     assert titles(article(built, "research/year/2026")) == [JIGUAN]
 
