@@ -22,7 +22,8 @@ MAX_SIZE = 50
 DEFAULT_SIZE = 10
 MAX_PAGE = 1000  # deeper pages cost a full sort and nobody reads them; narrow the search instead
 MAX_VALUES = 20  # values of one filter
-TYPES = {k.value: KIND_LABELS[k] for k in (Kind.regulation, Kind.policy, Kind.news, Kind.consultation)}
+TYPES = {k.value: KIND_LABELS[k] for k in (Kind.regulation, Kind.policy, Kind.news, Kind.consultation,
+                                             Kind.congress, Kind.research)}
 LEVELS = PARTY_REGULATION_LEVELS + NORMATIVE_DOCUMENT_LEVELS
 VALIDITIES = {v.value: v.label for v in Validity}
 SORTS = {"relevance": "相关度", "date": "发布日期", "effective": "施行日期"}

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from .articles import article_problems
 from .content import ContentSet, Document
+from .database_checks import check_database_links
 from .models import KIND_LABELS, UNIT_LEVEL_LABELS, Kind, NormativeDocument, Survey, Unit, UnitLevel, normalize_doc_number
 from .sources import Problem, YamlDoc
 from .survey_counters import write_problems
@@ -121,6 +122,7 @@ def check_cross_references(content: ContentSet, survey_lines: dict[str, tuple[st
     problems += _check_version_links(content)
     problems += _check_doc_numbers(content)
     problems += _check_articles(content)
+    problems += check_database_links(content)
     for survey_id, survey in content.surveys.items():
         rel, lines = survey_lines[survey_id]
         problems += _check_survey(survey, rel, lines, content)

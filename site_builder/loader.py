@@ -45,10 +45,10 @@ from .yaml_messages import key_slip
 __all__ = ["ContentError", "ContentSet", "Document", "Reading", "load_content", "read_content", "SLUG"]
 
 KIND_FOLDERS = {"regulations": Kind.regulation, "policies": Kind.policy, "news/posts": Kind.news,
-                "consultations": Kind.consultation}
+                "consultations": Kind.consultation, "congresses": Kind.congress, "research": Kind.research}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Folder names taken by generated listing pages (regulations/level/…); not usable as file names.
-RESERVED_SLUGS = frozenset({"index", "level", "validity", "issuer", "year", "category", "rss"})
+RESERVED_SLUGS = frozenset({"index", "level", "validity", "issuer", "year", "category", "rss", "unit", "topic"})
 CALENDAR_FILE = "calendar.yaml"  # optional working-day overrides, shipped to the functions in the registry
 MAILBOXES_FILE = "mailboxes.yaml"  # optional: the 领导信箱 units open
 

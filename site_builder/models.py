@@ -73,10 +73,13 @@ class Kind(str, enum.Enum):
     consultation = "consultation"
     chronicle = "chronicle"
     survey = "survey"
+    congress = "congress"
+    research = "research"
 
 
 KIND_LABELS = {Kind.regulation: "党内法规", Kind.policy: "政策文件", Kind.news: "新闻",
-               Kind.consultation: "征求意见", Kind.chronicle: "大事记", Kind.survey: "网络调查"}
+               Kind.consultation: "征求意见", Kind.chronicle: "大事记", Kind.survey: "网络调查",
+               Kind.congress: "代表大会", Kind.research: "调研成果"}
 
 # 效力位阶: the party-regulation ranks first, then the ranks used for normative documents.
 PARTY_REGULATION_LEVELS = ("党章", "准则", "条例", "规定", "办法", "规则", "细则")
@@ -267,11 +270,76 @@ class Survey(Strict):
         return questions
 
 
+# --- the committees' databases: 代表大会 and 调研成果 -----------------------------------------------
+
+CONGRESS_DOCUMENT_TYPES = ("报告", "决议")
+CongressDocumentType = Literal["报告", "决议"]
+
+
+class CongressSession(Strict):
+    """One meeting of a congress (预备会议, 第一次全体会议 …): when and where."""
+
+    name: NonEmpty
+    opens: dt.date
+    closes: dt.date
+    place: NonEmpty
+
+    @field_validator("closes")
+    @classmethod
+    def _window(cls, closes: dt.date, info: ValidationInfo) -> dt.date:
+        return _not_before(closes, info.data.get("opens"), "会议结束日期不能早于开始日期")
+
+
+class CongressDocument(Strict):
+    """A report or resolution of a congress: a link to the published document on the site."""
+
+    type: CongressDocumentType
+    path: NonEmpty  # content path of the document, e.g. news/posts/x.md
+
+
+class Congress(PublishedDocument):
+    """A 代表大会 a unit convenes; `title` is its name, e.g. 中国共产党河北省第十次代表大会."""
+
+    unit: NonEmpty  # the unit whose congress it is (code, name or organ)
+    sessions: list[CongressSession] = Field(min_length=1)
+    delegates: int = Field(ge=1, le=100000)  # 代表人数
+    documents: list[CongressDocument] = Field(default_factory=list)
+
+    @field_validator("sessions")
+    @classmethod
+    def _sessions_in_order(cls, sessions: list[CongressSession]) -> list[CongressSession]:
+        names: set[str] = set()
+        for earlier, later in zip(sessions, sessions[1:], strict=False):
+            if later.opens < earlier.opens:
+                raise ValueError(f"会议应按时间先后排列：“{later.name}”早于“{earlier.name}”")
+        for session in sessions:
+            if session.name in names:
+                raise ValueError(f"会议名称“{session.name}”重复")
+            names.add(session.name)
+        return sessions
+
+    @property
+    def date(self) -> dt.date:
+        """The day the congress opened (its first session): what listings sort and group by."""
+        return self.sessions[0].opens
+
+
+class Research(PublishedDocument):
+    """A 调研成果: a report of a unit's research on one topic, linked to the rules it informs."""
+
+    unit: NonEmpty
+    date: dt.date
+    topic: NonEmpty  # 调研主题, e.g. 基层治理; listings group by it
+    related: list[NonEmpty] = Field(default_factory=list)  # regulations/policies, as content paths
+
+
 FRONT_MATTER_MODELS: dict[Kind, type[PublishedDocument]] = {
     Kind.regulation: Regulation,
     Kind.policy: Policy,
     Kind.news: News,
     Kind.consultation: Consultation,
+    Kind.congress: Congress,
+    Kind.research: Research,
 }
 
 

@@ -99,9 +99,48 @@ questions:
 """
 
 
+def _congress(title: str, today: dt.date) -> str:
+    return f"""---
+title: {title}   # 大会名称，如 中国共产党河北省第十次代表大会
+unit: {_UNIT}        # 召开大会的单位：org/units.yaml 中的单位代码、名称或机关名称
+delegates: {placeholder("代表人数")}   # 代表人数，写数字，如 750
+sessions:               # 会议安排，按时间先后排列
+  - name: {placeholder("会议名称，如：第一次全体会议")}
+    opens: {today}    # 开始日期
+    closes: {today}   # 结束日期（不早于开始日期）
+    place: {placeholder("会议地点")}
+documents: []           # 大会文件：- type: 报告（或 决议）  path: news/posts/xxx.md（本站已发布的文件）
+summary: {_SUMMARY}
+tags: []
+{_DRAFT}---
+{placeholder("大会概况：召开时间、主要议程和选举情况")}
+"""
+
+
+def _research(title: str, today: dt.date) -> str:
+    return f"""---
+title: {title}
+unit: {_UNIT}        # 开展调研的单位
+date: {today}         # 调研成果完成日期
+topic: {placeholder("调研主题，如：基层治理")}
+summary: {_SUMMARY}     # 成果摘要，显示在列表和搜索结果中
+related: []             # 相关法规政策，如 [regulations/xxx.md, policies/yyy.md]
+tags: []
+{_DRAFT}---
+## 一、调研基本情况
+
+{placeholder("调研的时间、范围和方法")}
+
+## 二、主要发现和建议
+
+{placeholder("正文")}
+"""
+
+
 KINDS = {"regulation": ("regulations", ".md", _regulation), "policy": ("policies", ".md", _policy),
          "news": ("news/posts", ".md", _news), "consultation": ("consultations", ".md", _consultation),
-         "survey": ("surveys", ".yaml", _survey)}
+         "survey": ("surveys", ".yaml", _survey), "congress": ("congresses", ".md", _congress),
+         "research": ("research", ".md", _research)}
 
 
 def write_new(content_dir: Path, kind: str, title: str, slug: str | None, today: dt.date) -> Path:

@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import html
 import posixpath
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..loader import ContentSet, Document
-from ..models import NormativeDocument, Validity
+from ..models import KIND_LABELS, Congress, Kind, NormativeDocument, Research, Validity
 
 PAGE_SIZE = 50
+# Where the listings of a kind with a section index live (its index.md and facet folders).
+KIND_FOLDERS = {Kind.regulation: "regulations", Kind.policy: "policies", Kind.congress: "congresses",
+                Kind.research: "research"}
 
 
 def link(from_uri: str, to_uri: str) -> str:
@@ -90,6 +94,10 @@ def _item_parts(content: ContentSet, doc: Document) -> tuple[str, str]:
         if doc.unit:
             details.append(esc(content.org[doc.unit].organ))
         details.append(f"{cn_date(meta.published)}公布")
+    elif isinstance(meta, Congress):
+        details += [esc(content.org[doc.unit].name), f"{cn_date(doc.date)}开幕", f"代表 {meta.delegates} 名"]
+    elif isinstance(meta, Research):
+        details += [esc(content.org[doc.unit].name), esc(meta.topic), cn_date(doc.date)]
     else:
         details.append(cn_date(doc.date))
     badge = validity_badge(doc.validity)
@@ -103,7 +111,7 @@ class Page:
 
 
 def paginate(base_uri: str, title: str, intro: str, items: Sequence, render: Callable[[object, str], str],
-             page_size: int = PAGE_SIZE) -> Iterator[Page]:
+             page_size: int = PAGE_SIZE, count: str = "件") -> Iterator[Page]:
     """A listing split into pages: base/index.md, base/2.md, … with previous/next links."""
     total = max(1, -(-len(items) // page_size))
     uris = [f"{base_uri}/index.md"] + [f"{base_uri}/{n}.md" for n in range(2, total + 1)]
@@ -112,12 +120,43 @@ def paginate(base_uri: str, title: str, intro: str, items: Sequence, render: Cal
         lines = [f"# {title}" + (f"（第 {number} 页）" if number > 1 else ""), ""]
         if intro:
             lines += [intro, ""]
-        lines.append(f"共 {len(items)} 件。")
+        lines.append(f"共 {len(items)} {count}。")
         lines.append("")
         lines += [render(item, uri) for item in chunk] or ["暂无文件。"]
         if total > 1:
             lines += ["", _pager(uris, number)]
         yield Page(uri, "\n".join(lines) + "\n")
+
+
+def facet_pages(items: DocumentItems, docs: list[Document], base: str, key: Callable[[Document], object],
+                label: Callable[[object], str], title: Callable[[str], str],
+                order: list | None = None, count: str = "件") -> tuple[list[str], list[Page]]:
+    """Group `docs` by `key`; return index lines (from `base`/../index.md) and the paginated pages."""
+    groups: dict[object, list[Document]] = defaultdict(list)
+    for doc in docs:
+        groups[key(doc)].append(doc)
+    keys = [k for k in order if k in groups] if order else sorted(groups, reverse=True)
+    index_uri = base.rsplit("/", 1)[0] + "/index.md"
+    lines, pages = [], []
+    for value in keys:
+        folder = f"{base}/{value}"
+        lines.append(f"- [{md_text(label(value))}]({link(index_uri, folder + '/index.md')})（{len(groups[value])}）")
+        pages += paginate(folder, title(label(value)), "", groups[value], items, count=count)
+    return lines, pages
+
+
+def section_index(content: ContentSet, kind: Kind, title: str, sections, docs: list[Document],
+                  count: str = "件", latest: str = "最新公布") -> Page:
+    """A section's front page: the count, its facets (heading, lines, pages) and the newest 20."""
+    folder = KIND_FOLDERS[kind]
+    uri = f"{folder}/index.md"
+    lines = [f"# {title}", "", f"共收录{KIND_LABELS[kind]} {len(docs)} {count}。", ""]
+    lines += ['<div class="portal-facets" markdown>', ""]
+    for heading, facet_lines, _ in sections:
+        lines += [f"## {heading}", "", *facet_lines, ""]
+    lines += ["</div>", "", f"## {latest}", ""]
+    lines += [document_item(content, doc, uri) for doc in docs[:20]] or ["暂无文件。"]
+    return Page(uri, "\n".join(lines) + "\n")
 
 
 def _pager(uris: list[str], number: int) -> str:

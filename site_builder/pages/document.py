@@ -9,6 +9,7 @@ from ..articles import anchor_articles
 from ..loader import ContentSet, Document
 from ..models import Consultation, News, NormativeDocument, Regulation
 from .common import cn_date, esc, validity_badge
+from .databases import database_head
 from .listings import consultation_state
 
 ANCHORED_KINDS = ("regulation", "policy", "consultation")
@@ -30,6 +31,8 @@ def document_head(content: ContentSet, doc: Document) -> str:
         unit = f" · {esc(content.org[doc.unit].organ)}" if doc.unit else ""
         head.append(f'<p class="portal-meta">{cn_date(doc.meta.date)} · {"、".join(esc(c) for c in doc.meta.categories)}'
                     f"{unit}</p>")
+    else:
+        head.append(database_head(content, doc))  # 代表大会, 调研成果
     return "\n".join(part for part in head if part)
 
 

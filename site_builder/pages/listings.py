@@ -4,19 +4,18 @@ year; one page per unit; consultations, surveys and the chronicle timeline."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from ..loader import ContentSet, Document
 from ..models import (
-    KIND_LABELS,
     NORMATIVE_DOCUMENT_LEVELS,
     PARTY_REGULATION_LEVELS,
-    UNIT_LEVEL_LABELS,
     VALIDITY_LABELS,
     Kind,
     Validity,
 )
-from .common import DocumentItems, Page, cn_date, document_item, esc, link, md_text, paginate
+from .common import DocumentItems, Page, cn_date, esc, facet_pages, link, md_text, paginate, section_index
+from .databases import database_pages, unit_database_links
 from .news import news_pages
 
 
@@ -28,41 +27,25 @@ def listing_pages(content: ContentSet) -> Iterator[Page]:
     yield from _chronicle_pages(content)
     yield _consultations_index(content)
     yield from news_pages(content)
-
-
-def _facet(items: DocumentItems, docs: list[Document], base: str, key: Callable[[Document], object],
-           label: Callable[[object], str], title: Callable[[str], str],
-           order: list | None = None) -> tuple[list[str], list[Page]]:
-    """Group `docs` by `key`; return index lines (from `base`/../index.md) and the paginated pages."""
-    groups: dict[object, list[Document]] = defaultdict(list)
-    for doc in docs:
-        groups[key(doc)].append(doc)
-    keys = [k for k in order if k in groups] if order else sorted(groups, reverse=True)
-    index_uri = base.rsplit("/", 1)[0] + "/index.md"
-    lines, pages = [], []
-    for value in keys:
-        folder = f"{base}/{value}"
-        lines.append(f"- [{md_text(label(value))}]({link(index_uri, folder + '/index.md')})（{len(groups[value])}）")
-        pages += paginate(folder, title(label(value)), "", groups[value], items)
-    return lines, pages
+    yield from database_pages(content, items)
 
 
 def _regulation_pages(content: ContentSet, items: DocumentItems) -> Iterator[Page]:
     docs = content.of_kind(Kind.regulation)
     base = "regulations"
     sections = [
-        ("按效力位阶", *_facet(items, docs, f"{base}/level", lambda d: d.meta.level, str,
+        ("按效力位阶", *facet_pages(items, docs, f"{base}/level", lambda d: d.meta.level, str,
                           lambda v: f"{v}（效力位阶）", order=list(PARTY_REGULATION_LEVELS + NORMATIVE_DOCUMENT_LEVELS))),
-        ("按时效性", *_facet(items, docs, f"{base}/validity", lambda d: d.validity.value,
+        ("按时效性", *facet_pages(items, docs, f"{base}/validity", lambda d: d.validity.value,
                          lambda v: VALIDITY_LABELS[Validity(v)], lambda v: f"时效性：{v}",
                          order=[v.value for v in Validity])),
-        ("按制定机关", *_facet(items, docs, f"{base}/issuer", lambda d: d.unit,
+        ("按制定机关", *facet_pages(items, docs, f"{base}/issuer", lambda d: d.unit,
                           lambda code: content.org[code].organ, lambda v: f"{v}制定的党内法规",
                           order=[c for c in content.org.units])),
-        ("按公布年份", *_facet(items, docs, f"{base}/year", lambda d: d.meta.published.year,
+        ("按公布年份", *facet_pages(items, docs, f"{base}/year", lambda d: d.meta.published.year,
                           lambda y: f"{y}年", lambda v: f"{v}公布的党内法规")),
     ]
-    yield _section_index(content, Kind.regulation, "党内法规和规范性文件", sections, docs)
+    yield section_index(content, Kind.regulation, "党内法规和规范性文件", sections, docs)
     for _, _, pages in sections:
         yield from pages
 
@@ -70,26 +53,14 @@ def _regulation_pages(content: ContentSet, items: DocumentItems) -> Iterator[Pag
 def _policy_pages(content: ContentSet, items: DocumentItems) -> Iterator[Page]:
     docs = content.of_kind(Kind.policy)
     sections = [
-        ("按类别", *_facet(items, docs, "policies/category", lambda d: d.meta.category, str,
+        ("按类别", *facet_pages(items, docs, "policies/category", lambda d: d.meta.category, str,
                         lambda v: f"政策文件：{v}", order=sorted({d.meta.category for d in docs}))),
-        ("按公布年份", *_facet(items, docs, "policies/year", lambda d: d.meta.published.year,
+        ("按公布年份", *facet_pages(items, docs, "policies/year", lambda d: d.meta.published.year,
                           lambda y: f"{y}年", lambda v: f"{v}公布的政策文件")),
     ]
-    yield _section_index(content, Kind.policy, "政策文件", sections, docs)
+    yield section_index(content, Kind.policy, "政策文件", sections, docs)
     for _, _, pages in sections:
         yield from pages
-
-
-def _section_index(content: ContentSet, kind: Kind, title: str, sections, docs: list[Document]) -> Page:
-    folder = {Kind.regulation: "regulations", Kind.policy: "policies"}[kind]
-    uri = f"{folder}/index.md"
-    lines = [f"# {title}", "", f"共收录{KIND_LABELS[kind]} {len(docs)} 件。", ""]
-    lines += ['<div class="portal-facets" markdown>', ""]
-    for heading, facet_lines, _ in sections:
-        lines += [f"## {heading}", "", *facet_lines, ""]
-    lines += ["</div>", "", "## 最新公布", ""]
-    lines += [document_item(content, doc, uri) for doc in docs[:20]] or ["暂无文件。"]
-    return Page(uri, "\n".join(lines) + "\n")
 
 
 def _unit_pages(content: ContentSet, items: DocumentItems) -> Iterator[Page]:
@@ -111,6 +82,7 @@ def _unit_pages(content: ContentSet, items: DocumentItems) -> Iterator[Page]:
         intro = [f"{unit.description}，发文机关：{esc(unit.organ)}。"]
         if unit.parent:
             intro.append(f"上级单位：[{esc(org[unit.parent].name)}]({link(uri, f'units/{unit.parent}/index.md')})。")
+        intro += unit_database_links(content, code, uri)
         children = org.children(code)
         if children:
             intro.append("下级单位：" + "、".join(
