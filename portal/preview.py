@@ -208,9 +208,10 @@ class PreviewApp:
         if scope.get("method") == "HEAD":
             await inner(scope, receive, send)
             return
-        # No conditional requests: a page must be sent again when only the overlay changed.
+        # No conditional requests: a page must be sent again when only the overlay changed. No
+        # compression either: the overlay goes into the page as sent, which gzip would have hidden.
         scope = {**scope, "headers": [(k, v) for k, v in scope["headers"]
-                                      if k not in (b"if-none-match", b"if-modified-since")]}
+                                      if k not in (b"if-none-match", b"if-modified-since", b"accept-encoding")]}
         await inner(scope, receive, _Injector(send, self.overlay_html))
 
     def overlay_html(self) -> str:
