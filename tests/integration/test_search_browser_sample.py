@@ -156,6 +156,9 @@ def test_results_sort_by_publication_date_and_by_effective_date(page):
                                   "/regulations/zhengding-cun-shequ-dangzuzhi-yishi-guize/",
                                   "/regulations/shijiazhuang-jiguan-dangzhibu-zanxing-banfa/"]
     assert "2026-12-01 施行" in page.locator(".portal-search-hits .portal-meta").first.inner_text()
+    lines = page.locator(".portal-search-hits .portal-search-date").evaluate_all(
+        "dates => dates.map(d => d.getClientRects().length)")
+    assert len(lines) == 14 and set(lines) == {1}  # 5 × (发布, 施行) + 4 news dates: none broken over lines
     assert hit_urls(page)[5].startswith(("/news/", "/consultations/"))  # no 施行日期: last
     follow(page, "[role=status] a:text-is('按发布日期')")
     assert query_of(page) == {"unit": ["130100"], "sort": ["date"]}
