@@ -309,6 +309,13 @@ JUDGED_SAMPLE = {
     "企业服务专员制度": {
         "/news/posts/2025-05-20-xiongan-qiye-fuwu-zhuanyuan/": 2,
         "/policies/xiongan-qiye-fuwu-zhuanyuan-shishi-fangan/": 2},
+    "个人信息": {
+        "/news/posts/2025-09-16-dianzi-dangwu-xinxi-anquan-peixun/": 1,
+        "/policies/dangyuan-geren-xinxi-baohu-tongzhi/": 2},
+    "个人信息保护": {
+        "/news/posts/2025-09-16-dianzi-dangwu-xinxi-anquan-peixun/": 1,
+        "/policies/dangyuan-geren-xinxi-baohu-tongzhi/": 2},
+    "冀办字2025年21号": {"/policies/dangyuan-geren-xinxi-baohu-tongzhi/": 2},
     "冀发〔2024〕07号": {"/regulations/fazhan-dangyuan-shishi-xize-2024/": 2},
     "冀发2024年7号": {"/regulations/fazhan-dangyuan-shishi-xize-2024/": 2},
     "冀发〔２０２４〕７号": {"/regulations/fazhan-dangyuan-shishi-xize-2024/": 2},
