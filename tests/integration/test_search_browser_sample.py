@@ -192,3 +192,34 @@ def test_every_page_announces_the_news_feed_and_the_link_leads_to_it(page, site,
     response = site.get(address)
     assert response.status_code == 200 and "<rss" in response.text
     assert "<title>全省电子党务平台信息安全培训班举办</title>" in response.text
+
+
+def test_a_reader_narrows_a_search_opens_an_article_and_comes_back_to_the_same_results(page):
+    """Journey 1: 党员教育 → 党内法规 that are 有效 → one 制定机关 → a result → one of its articles → back."""
+    search_from_header(page, "党员教育")
+    page.check(".portal-search-form input[name=type][value=regulation]")
+    page.check(".portal-search-form input[name=validity][value=effective]")
+    follow(page, ".portal-search-form button[type=submit]")
+    issuer = page.locator(".portal-search-facets h2:text-is('制定机关') + ul a").first
+    label = issuer.inner_text()  # e.g. 中共石家庄市委（1）
+    count = int(label.rsplit("（", 1)[1].rstrip("）"))
+    follow(page, f".portal-search-facets a:text-is('{label}')")
+    results, chips = hit_urls(page), page.locator(".portal-search-chips a").all_inner_texts()
+    assert len(results) == count and all(url.startswith("/regulations/") for url in results)
+    assert chips == ["文件类型：党内法规 ✕", "时效性：有效 ✕", f"制定机关：{label.rsplit('（', 1)[0]} ✕"]
+    searched = page.url
+
+    follow(page, ".portal-search-hits h2 a >> nth=0")
+    assert urlsplit(page.url).path == results[0]
+    article = page.locator("article a[href^='#第'][href$='条']").first
+    anchor = article.get_attribute("href")
+    article.click()
+    page.wait_for_function("location.hash !== ''")
+    target = page.evaluate("decodeURIComponent(location.hash)")
+    assert target == anchor
+    assert page.locator(":target").first.inner_text().startswith(anchor[1:]), "the article itself is the target"
+
+    while urlsplit(page.url).path != "/search/":
+        page.go_back()
+    assert page.url == searched
+    assert hit_urls(page) == results and page.locator(".portal-search-chips a").all_inner_texts() == chips
