@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 from .articles import article_problems
+from .citations import CITED_KINDS, CitationIndex, find_citations
 from .content import ContentSet, Document
 from .models import KIND_LABELS, UNIT_LEVEL_LABELS, Kind, NormativeDocument, Survey, Unit, UnitLevel, normalize_doc_number
 from .sources import Problem, YamlDoc
@@ -231,3 +232,26 @@ def _check_survey(survey: Survey, rel: str, lines: YamlDoc, content: ContentSet)
         elif not questions[earlier].allows(cond.equals):
             yield Problem(rel, lines.line_of(("questions", i, "show_if", "equals")), field,
                           f"“{cond.equals}”不是题目“{cond.question}”的可选答案")
+
+
+def citation_warnings(content: ContentSet) -> list[Problem]:
+    """Warnings, not errors (the build goes on; the citation is just not linked): a cited 第N条 that
+    the cited document, found in the portal, does not have, at the line of the citation."""
+    index = CitationIndex(content)
+    warnings = []
+    for doc in content.all_documents():
+        if doc.kind not in (*CITED_KINDS, Kind.consultation) or "条" not in doc.body:
+            continue
+        for citation in find_citations(doc.body):
+            if citation.article is None:
+                continue
+            cited, article = index.target(doc, citation)
+            if cited is None or article is not None:
+                continue
+            line = doc.body_first_line + doc.body.count("\n", 0, citation.start)
+            where = "本文件" if cited is doc else f"《{cited.meta.title}》（{cited.path}）"
+            have = index.articles(cited)
+            count = f"共 {len(have)} 条" if have else "没有条文"
+            warnings.append(Problem(doc.path, line, "正文",
+                                    f"引用的{where}中没有{citation.article}（{count}），这处引用不会加链接"))
+    return sorted(warnings)
