@@ -18,7 +18,7 @@ from .listings import consultation_state
 ANCHORED_KINDS = ("regulation", "policy", "consultation")
 # Shown by the page's script (assets/document.js); without it there is nothing to press.
 TOOLS = ('<p class="portal-doc-tools" data-doc-tools hidden>'
-         '<button type="button" class="md-button" data-print>打印</button></p>')
+         '<button type="button" class="md-button" data-print-document>打印</button></p>')
 
 
 def decorate_document(content: ContentSet, doc: Document, body_html: str) -> str:

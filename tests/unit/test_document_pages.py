@@ -66,7 +66,7 @@ def test_every_article_ends_with_a_plain_link_to_copy(built_fixture):
 
 def test_the_print_button_is_hidden_until_the_script_shows_it(built_fixture):
     html = page(built_fixture, "regulations/zuzhi-gongzuo-2015")
-    assert '<p class="portal-doc-tools" data-doc-tools hidden><button type="button" class="md-button" data-print>打印</button>' in html
+    assert '<p class="portal-doc-tools" data-doc-tools hidden><button type="button" class="md-button" data-print-document>打印</button>' in html
     assert 'src="../../assets/document.js"' in html and 'href="../../assets/document.css"' in html
 
 

@@ -15,7 +15,7 @@
   document.addEventListener("click", function (event) {
     var target = event.target;
     if (!target.closest) return;
-    if (target.closest("[data-print]")) {
+    if (target.closest("[data-print-document]")) {
       window.print();
       return;
     }
