@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from .articles import article_problems
 from .citations import CITED_KINDS, CitationIndex, find_citations
+from .consultation_results import REPORTS_FOLDER, read_summary
 from .content import ContentSet, Document
 from .models import KIND_LABELS, UNIT_LEVEL_LABELS, Kind, NormativeDocument, Survey, Unit, UnitLevel, normalize_doc_number
 from .sources import Problem, YamlDoc
@@ -122,6 +123,7 @@ def check_cross_references(content: ContentSet, survey_lines: dict[str, tuple[st
     problems += _check_version_links(content)
     problems += _check_doc_numbers(content)
     problems += _check_articles(content)
+    problems += _check_adoption_reports(content)
     for survey_id, survey in content.surveys.items():
         rel, lines = survey_lines[survey_id]
         problems += _check_survey(survey, rel, lines, content)
@@ -204,6 +206,15 @@ def _check_articles(content: ContentSet) -> Iterator[Problem]:
         if doc.kind in ARTICLE_KINDS:
             for line, message in article_problems(doc.body, doc.body_first_line):
                 yield Problem(doc.path, line, "正文", message)
+
+
+def _check_adoption_reports(content: ContentSet) -> Iterator[Problem]:
+    """The counts a draft's page shows come from its adoption report: they must be readable."""
+    for rel in content.pages:
+        if rel.startswith(REPORTS_FOLDER + "/"):
+            _, line = read_summary(content.root, rel)
+            if line is not None:
+                yield Problem(rel, line, "counts", "意见数统计无法读取：请不要手改，重新运行 portal consultation report 生成")
 
 
 def _check_survey(survey: Survey, rel: str, lines: YamlDoc, content: ContentSet) -> Iterator[Problem]:

@@ -12,6 +12,7 @@ committed, a closed draft's page says the results are being compiled.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -27,7 +28,7 @@ def report_path(consultation_id: str) -> str:
 
 
 class AdoptionSummary(BaseModel):
-    """The counts of an adoption report (its front matter key `comments`)."""
+    """The counts of an adoption report (its front matter key `counts`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -45,15 +46,24 @@ def adoption_summary(content: ContentSet, doc: Document) -> tuple[str, AdoptionS
     path = report_path(doc.slug)
     if path not in content.pages:
         return None
+    summary, _ = read_summary(content.root, path)
+    return path, summary
+
+
+def read_summary(root: Path, path: str) -> tuple[AdoptionSummary | None, int | None]:
+    """A report's counts, or (None, line of `counts:`) when they are there but unreadable, or
+    (None, None) when the report carries none (written by hand, or before the counts existed)."""
     try:
-        source = split_front_matter((content.root / path).read_text(encoding="utf-8"))
+        source = split_front_matter((root / path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, YamlError):
-        return path, None
+        return None, None
     data = source.front_matter.data
-    counts = data.get("comments") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or "counts" not in data:
+        return None, None
+    counts = data["counts"]
     if isinstance(counts, dict) and isinstance(counts.get("as_of"), str):
         try:
-            return path, AdoptionSummary.model_validate(counts)
+            return AdoptionSummary.model_validate(counts), None
         except ValidationError:
             pass
-    return path, None
+    return None, source.front_matter.line_of(("counts",))

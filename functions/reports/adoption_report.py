@@ -3,7 +3,7 @@ and publish, saying what the public proposed on a draft and what became of each 
 
 The caller writes it to `content/reports/<id>-adoption.md`: a plain page. Anything under
 `content/consultations/` would be loaded as a Consultation document (site_builder.loader). Its front
-matter also carries the counts (`comments:`, site_builder.consultation_results.AdoptionSummary),
+matter also carries the counts (`counts:`, site_builder.consultation_results.AdoptionSummary),
 which the draft's page shows once the draft is closed and the report committed.
 
 What the public wrote is published, so it is made inert here (no HTML, links or Markdown syntax of
@@ -109,7 +109,7 @@ def adoption_report(window: ConsultationWindow, comments: list[dict], today: dt.
                               rejected=counts["rejected"], pending=counts[None],
                               by_article={a: len(by_article[a]) for a in sorted(by_article, key=_article_key)},
                               general=len(general))
-    front = yaml.safe_dump({"title": title, "comments": summary.model_dump(mode="json")},
+    front = yaml.safe_dump({"title": title, "counts": summary.model_dump(mode="json")},
                            allow_unicode=True, sort_keys=False, width=1000)
     draft = window.url.rstrip("/") + ".md"  # the draft's source file, linked from reports/
     out = ["---", front.rstrip("\n"), "---", "",

@@ -44,7 +44,7 @@ def test_the_report_is_a_plain_page_whose_front_matter_holds_its_title_and_the_c
                                        comment("乙", "第二条", "rejected", "不可行"), comment("丙", "第十条")))
     assert source.front_matter.data == {
         "title": "《党务公开办法（征求意见稿）》意见采纳情况",
-        "comments": {"as_of": "2026-07-02", "total": 4, "adopted": 1, "rejected": 1, "pending": 2,
+        "counts": {"as_of": "2026-07-02", "total": 4, "adopted": 1, "rejected": 1, "pending": 2,
                      "by_article": {"第二条": 2, "第十条": 1}, "general": 1}}
     assert "征求意见时间：2026年5月1日至2026年6月30日" in source.body
 

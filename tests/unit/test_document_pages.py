@@ -9,7 +9,7 @@ import re
 
 from site_builder.loader import load_content
 from site_builder.pages.document import document_head
-from tests.conftest import FIXTURE_CONTENT
+from tests.conftest import FIXTURE_CONTENT, FIXTURE_TODAY
 from tests.unit.test_built_site import article, page
 
 CHAIN = ["zuzhi-gongzuo-2015", "zuzhi-gongzuo-2020", "zuzhi-gongzuo-2026"]
@@ -66,7 +66,8 @@ def test_every_article_ends_with_a_plain_link_to_copy(built_fixture):
 
 def test_the_print_button_is_hidden_until_the_script_shows_it(built_fixture):
     html = page(built_fixture, "regulations/zuzhi-gongzuo-2015")
-    assert '<p class="portal-doc-tools" data-doc-tools hidden><button type="button" class="md-button" data-print-document>打印</button>' in html
+    assert ('<p class="portal-doc-tools" data-doc-tools hidden>'
+            '<button type="button" class="md-button" data-print-document>打印</button>') in html
     assert 'src="../../assets/document.js"' in html and 'href="../../assets/document.css"' in html
 
 
@@ -98,3 +99,13 @@ def test_a_closed_draft_without_a_report_says_the_results_are_being_compiled():
 def test_an_open_draft_shows_no_results_yet(built_fixture):
     html = article(page(built_fixture, "consultations/jiandu-banfa"))
     assert "征求中" in html and "portal-results" not in html
+
+
+def test_counts_edited_by_hand_into_nonsense_are_an_error_at_their_line(content_copy):
+    from site_builder.links import check_content
+
+    report = content_copy / "reports" / "xuexi-guize-adoption.md"
+    report.write_text(report.read_text(encoding="utf-8").replace("  total: 3", "  total: 三"), encoding="utf-8")
+    problems = [str(p) for p in check_content(content_copy, today=FIXTURE_TODAY).problems]
+    assert problems == ["reports/xuexi-guize-adoption.md:3: counts: 意见数统计无法读取：请不要手改，"
+                        "重新运行 portal consultation report 生成"]
