@@ -16,7 +16,6 @@ does not have). Nothing is ever linked inside a heading, an existing link or cod
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -86,6 +85,23 @@ class CitationIndex:
         return cited, article
 
 
+    def links(self, doc: Document, citation: Citation) -> bool:
+        """Whether the citation gets a link: the portal has the document, and it is not a bare
+        mention of this page itself."""
+        cited, article = self.target(doc, citation)
+        return cited is not None and (article is not None or (citation.title is not None and cited is not doc))
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """The relative link between two site directory URLs: "regulations/a/" → "regulations/b/" is "../b/"
+    (posixpath.relpath without its abspath calls; document URLs have no "." or ".." parts)."""
+    here, there = from_url.rstrip("/").split("/"), to_url.rstrip("/").split("/")
+    common = 0
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:]) + "/"
+
+
 def _bare(title: str) -> str:
     return title.strip().removeprefix("《").removesuffix("》").strip()
 
@@ -97,8 +113,8 @@ def _preference(doc: Document) -> tuple:
 def link_citations(index: CitationIndex, doc: Document, body_html: str) -> str:
     """The rendered body with each resolvable citation linked (text inside links, headings and code
     is left alone)."""
-    if "《" not in body_html and "本" not in body_html:
-        return body_html
+    if not any(index.links(doc, citation) for citation in find_citations(body_html)):
+        return body_html  # most pages: nothing to link, no need to walk the tags
     out, depth, last = [], 0, 0
     for tag in _TAG.finditer(body_html):
         if depth == 0:
@@ -120,10 +136,10 @@ def _link_text(index: CitationIndex, doc: Document, text: str) -> str:
         return text
     parts, last = [], 0
     for citation in find_citations(text):
+        if not index.links(doc, citation):
+            continue
         cited, article = index.target(doc, citation)
-        if cited is None or (article is None and (citation.title is None or cited is doc)):
-            continue  # nothing in the portal, or only this page itself
-        href = "" if cited is doc else posixpath.relpath(cited.url, doc.url) + "/"
+        href = "" if cited is doc else relative_url(doc.url, cited.url)
         parts.append(text[last:citation.start])
         if citation.title is None:
             parts.append(_anchor(f"#{article}", text[citation.start:citation.end], "本文件" + article))

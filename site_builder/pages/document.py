@@ -4,10 +4,8 @@ anchors and links on citations. The editor's Markdown stays as written."""
 
 from __future__ import annotations
 
-import posixpath
-
 from ..articles import anchor_articles, article_ids
-from ..citations import CitationIndex, citation_key, link_citations
+from ..citations import CitationIndex, citation_key, link_citations, relative_url
 from ..consultation_results import AdoptionSummary, adoption_summary
 from ..loader import ContentSet, Document
 from ..models import Consultation, News, NormativeDocument, Regulation, Validity
@@ -67,7 +65,7 @@ def citation_index(content: ContentSet) -> CitationIndex:
 
 
 def _href(doc: Document, other: Document) -> str:
-    return posixpath.relpath(other.url, doc.url) + "/"  # both are directory URLs
+    return relative_url(doc.url, other.url)
 
 
 def _metadata_table(content: ContentSet, doc: Document) -> str:
@@ -139,7 +137,7 @@ def _consultation_results(content: ContentSet, doc: Document) -> str:
         return ('<div class="portal-results">\n<p><strong>意见处理情况</strong></p>\n'
                 "<p>征求意见已结束，意见采纳情况正在整理，整理完成后将在本页公布。</p>\n</div>")
     path, summary = found
-    href = posixpath.relpath(path.removesuffix(".md"), doc.url) + "/"
+    href = relative_url(doc.url, path.removesuffix(".md") + "/")
     link = f'<p><a href="{esc(href)}" data-adoption-report>查看意见采纳情况（采纳与不予采纳的意见及理由）</a></p>'
     table = _counts_table(doc, summary) if summary is not None else ""
     return f'<div class="portal-results">\n<p><strong>意见处理情况</strong></p>\n{table}{link}\n</div>'
