@@ -10,6 +10,7 @@ from pathlib import Path
 
 from site_builder import scaffold as templates
 from site_builder.build_context import today_from_env
+from site_builder.checks import citation_warnings
 from site_builder.content import ContentSet
 from site_builder.links import check_content
 
@@ -81,6 +82,8 @@ def _openapi(args) -> int:
 def _load(args) -> ContentSet | None:
     """Validate content/ (fields, cross-file rules, articles, links); print every problem at once."""
     reading = check_content(args.content, today=args.today or today_from_env())
+    for warning in citation_warnings(reading.content):
+        print(f"{warning}（提醒，不影响构建）", file=sys.stderr)
     if not reading.problems:
         return reading.content
     for problem in reading.problems:

@@ -15,18 +15,21 @@ def article_ids(body: str) -> list[str]:
     return ARTICLE_START.findall(body)
 
 
-_ARTICLE_PARAGRAPH = re.compile(rf"<p>(第[{_NUMERAL}]+条)[ \u3000]+")
+_ARTICLE_PARAGRAPH = re.compile(rf"<p>(第[{_NUMERAL}]+条)[ \u3000]+(.*?)</p>", re.DOTALL)
 
 
 def anchor_articles(html: str) -> str:
-    """Give each article paragraph of rendered HTML an id anchor and a self-link on its label.
+    """Give each article paragraph of rendered HTML an id anchor, a self-link on its label and, at its
+    end, a visible 复制本条链接 (a plain link to the article; the page's script copies it instead).
 
     Done on the HTML (not the Markdown) so Markdown never has to parse raw HTML on these pages."""
 
     def replace(match: re.Match) -> str:
         label = match.group(1)
         return (f'<p><a id="{label}" class="article-anchor" href="#{label}" title="本条链接">'
-                f"<strong>{label}</strong></a>\u3000")
+                f"<strong>{label}</strong></a>\u3000{match.group(2)}"
+                f' <a class="portal-copy-link" href="#{label}" data-copy-link aria-label="复制本条链接（{label}）">'
+                "复制本条链接</a></p>")
 
     return _ARTICLE_PARAGRAPH.sub(replace, html)
 

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator
 
 from .articles import article_problems
+from .citations import CITED_KINDS, CitationIndex, find_citations
+from .consultation_results import REPORTS_FOLDER, read_summary
 from .content import ContentSet, Document
 from .database_checks import check_database_links
 from .models import KIND_LABELS, UNIT_LEVEL_LABELS, Kind, NormativeDocument, Survey, Unit, UnitLevel, normalize_doc_number
@@ -123,6 +125,7 @@ def check_cross_references(content: ContentSet, survey_lines: dict[str, tuple[st
     problems += _check_doc_numbers(content)
     problems += _check_articles(content)
     problems += check_database_links(content)
+    problems += _check_adoption_reports(content)
     for survey_id, survey in content.surveys.items():
         rel, lines = survey_lines[survey_id]
         problems += _check_survey(survey, rel, lines, content)
@@ -207,6 +210,15 @@ def _check_articles(content: ContentSet) -> Iterator[Problem]:
                 yield Problem(doc.path, line, "正文", message)
 
 
+def _check_adoption_reports(content: ContentSet) -> Iterator[Problem]:
+    """The counts a draft's page shows come from its adoption report: they must be readable."""
+    for rel in content.pages:
+        if rel.startswith(REPORTS_FOLDER + "/"):
+            _, line = read_summary(content.root, rel)
+            if line is not None:
+                yield Problem(rel, line, "counts", "意见数统计无法读取：请不要手改，重新运行 portal consultation report 生成")
+
+
 def _check_survey(survey: Survey, rel: str, lines: YamlDoc, content: ContentSet) -> Iterator[Problem]:
     unit = getattr(survey, "unit", None)  # a survey with field errors has only its valid fields
     if unit is not None and content.org.resolve(unit) is None:
@@ -233,3 +245,26 @@ def _check_survey(survey: Survey, rel: str, lines: YamlDoc, content: ContentSet)
         elif not questions[earlier].allows(cond.equals):
             yield Problem(rel, lines.line_of(("questions", i, "show_if", "equals")), field,
                           f"“{cond.equals}”不是题目“{cond.question}”的可选答案")
+
+
+def citation_warnings(content: ContentSet) -> list[Problem]:
+    """Warnings, not errors (the build goes on; the citation is just not linked): a cited 第N条 that
+    the cited document, found in the portal, does not have, at the line of the citation."""
+    index = CitationIndex(content)
+    warnings = []
+    for doc in content.all_documents():
+        if doc.kind not in (*CITED_KINDS, Kind.consultation) or "条" not in doc.body:
+            continue
+        for citation in find_citations(doc.body):
+            if citation.article is None:
+                continue
+            cited, article = index.target(doc, citation)
+            if cited is None or article is not None:
+                continue
+            line = doc.body_first_line + doc.body.count("\n", 0, citation.start)
+            where = "本文件" if cited is doc else f"《{cited.meta.title}》（{cited.path}）"
+            have = index.articles(cited)
+            count = f"共 {len(have)} 条" if have else "没有条文"
+            warnings.append(Problem(doc.path, line, "正文",
+                                    f"引用的{where}中没有{citation.article}（{count}），这处引用不会加链接"))
+    return sorted(warnings)

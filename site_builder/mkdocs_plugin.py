@@ -28,7 +28,7 @@ from .loader import ContentError, ContentSet, load_content
 from .page_bodies import BodyRenderer, PortalPage
 from .page_fill import TemplateFiller
 from .page_outputs import PageOutputs
-from .pages.document import document_body, document_head
+from .pages.document import body_inputs, document_body, document_head
 from .pages.feeds import news_feed
 from .pages.home import home_page, survey_pages
 from .pages.listings import listing_pages
@@ -119,7 +119,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         """Whether the live site's copy of this page stays (PortalPage.read_source asks, see page_outputs)."""
         head, form = self._around_body(page.file.src_uri)
         doc = self.content.documents.get(page.file.src_uri)
-        return self._outputs.keep(page, source, self._files, head or "", form or "", doc.kind.value if doc else "")
+        return self._outputs.keep(page, source, self._files, head or "", form or "",
+                                  body_inputs(self.content, doc) if doc else "")
 
     def _around_body(self, src: str) -> tuple[str | None, str | None]:
         if src not in self._around:
@@ -142,7 +143,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         if isinstance(page, PortalPage) and page.portal_kept:
             return html
         if head is not None:
-            html = head + "\n" + document_body(self.content.documents[src], html)
+            html = head + "\n" + document_body(self.content, self.content.documents[src], html)
         return html if form is None else f"{html}\n{form}"
 
     def on_env(self, env, config, files):

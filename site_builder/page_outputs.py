@@ -4,7 +4,8 @@ rendered by the theme template.
 
 A page's key is a digest of everything its HTML is made from, taken before anything of it is
 parsed: its source text (front matter and Markdown), what the builder puts around the body (document_head: metadata
-table, version history; the form), its kind (which decides the article anchors), its URLs and
+table, version history; the form), what decorates its body (`pages.document.body_inputs`: its kind,
+which decides the article anchors, and where its citations lead), its URLs and
 dates, and the build fingerprint (code, theme, libraries, mkdocs.yml, hence also the nav). What the
 body's links resolved to is checked as well (a page linking to a file whose URL changed is built
 again). A kept page gets back what MkDocs needs from it for other pages' link checks: its anchor
@@ -30,11 +31,11 @@ class PageOutputs:
         """Whether pages get their HTML here (else MkDocs renders their template itself)."""
         return self._site is not None or self._filler is not None
 
-    def keep(self, page, source: str, files, head: str, form: str, kind: str) -> bool:
+    def keep(self, page, source: str, files, head: str, form: str, decoration: str) -> bool:
         """Work out the page's key from its source text (front matter and Markdown) and what goes
         around its body; True, with the page's link facts restored, if the live site has it."""
         parents = [(p.title, p.url) if p else None for p in (page.previous_page, page.next_page, page.parent)]
-        page.portal_key = digest(self._fingerprint, page.file.dest_uri, page.url, source, head, form, kind,
+        page.portal_key = digest(self._fingerprint, page.file.dest_uri, page.url, source, head, form, decoration,
                                  str(page.canonical_url), str(page.edit_url), page.update_date, repr(parents))
         facts = self._site.kept(page.file.dest_uri, page.portal_key) if self._site is not None else None
         if facts is None or not self._bodies.links_hold(facts["lookups"], files):

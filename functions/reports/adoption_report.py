@@ -2,7 +2,9 @@
 and publish, saying what the public proposed on a draft and what became of each comment.
 
 The caller writes it to `content/reports/<id>-adoption.md`: a plain page. Anything under
-`content/consultations/` would be loaded as a Consultation document (site_builder.loader).
+`content/consultations/` would be loaded as a Consultation document (site_builder.loader). Its front
+matter also carries the counts (`counts:`, site_builder.consultation_results.AdoptionSummary),
+which the draft's page shows once the draft is closed and the report committed.
 
 What the public wrote is published, so it is made inert here (no HTML, links or Markdown syntax of
 any extension can come out of it) and stripped of personal data: commenters' names and contact
@@ -22,6 +24,7 @@ import yaml
 from functions.domain.redaction import MASK, mask_personal_data  # noqa: F401 - MASK is part of this module's word
 from site_builder.articles import article_number
 from site_builder.chinatime import chinese_date
+from site_builder.consultation_results import AdoptionSummary
 from site_builder.registry import ConsultationWindow
 
 DECISION_LABELS = {"adopted": "采纳", "rejected": "不予采纳", None: "未处理"}
@@ -70,6 +73,12 @@ def _comment_block(number: int, comment: dict) -> list[str]:
     return lines
 
 
+def _article_line(comments: list[dict]) -> str:
+    counts = _counts(comments)
+    parts = [f"{label} {counts[key]} 条" for key, label in DECISION_LABELS.items() if counts[key]]
+    return f"本条收到意见 {len(comments)} 条：" + "，".join(parts) + "。"
+
+
 def _counts(comments: Iterable[dict]) -> dict[str | None, int]:
     counts: dict[str | None, int] = {key: 0 for key in DECISION_LABELS}
     for comment in comments:
@@ -96,7 +105,13 @@ def adoption_report(window: ConsultationWindow, comments: list[dict], today: dt.
         else:
             general.append(comment)
 
-    front = yaml.safe_dump({"title": title}, allow_unicode=True, sort_keys=False, width=1000)
+    summary = AdoptionSummary(as_of=today, total=len(comments), adopted=counts["adopted"],
+                              rejected=counts["rejected"], pending=counts[None],
+                              by_article={a: len(by_article[a]) for a in sorted(by_article, key=_article_key)},
+                              general=len(general))
+    front = yaml.safe_dump({"title": title, "counts": summary.model_dump(mode="json")},
+                           allow_unicode=True, sort_keys=False, width=1000)
+    draft = window.url.rstrip("/") + ".md"  # the draft's source file, linked from reports/
     out = ["---", front.rstrip("\n"), "---", "",
            # Invisible on the page; tells the editor what must survive their edits.
            "<!-- 由 portal consultation report 自动生成，发布前请审核。意见原文中的 &#NN; 是转义字符，"
@@ -104,6 +119,7 @@ def adoption_report(window: ConsultationWindow, comments: list[dict], today: dt.
            f"# {_inert(title)}", "",
            f"征求意见时间：{chinese_date(window.opens)}至{chinese_date(window.closes)}。"
            f"本情况根据截至{chinese_date(today)}的意见处理记录整理。", "",
+           f"[查看征求意见稿](../{draft})", "",
            "## 总体情况", "",
            f"- 收到意见：{len(comments)} 条",
            f"- 采纳：{counts['adopted']} 条",
@@ -119,7 +135,7 @@ def adoption_report(window: ConsultationWindow, comments: list[dict], today: dt.
     if by_article:
         out += ["## 对具体条款的意见", ""]
         for article in sorted(by_article, key=_article_key):
-            out += [f"### {_inert(article)}", ""]
+            out += [f"### {_inert(article)}", "", _article_line(by_article[article]), ""]
             for comment in by_article[article]:
                 number += 1
                 out += _comment_block(number, comment)

@@ -39,14 +39,18 @@ def rendered(markdown_text: str) -> str:
     return markdown.markdown(split_front_matter(markdown_text).body, extensions=EXTENSIONS)
 
 
-def test_the_report_is_a_plain_page_whose_front_matter_holds_only_a_title():
-    source = split_front_matter(report(comment("建议增加公开时限。")))
-    assert source.front_matter.data == {"title": "《党务公开办法（征求意见稿）》意见采纳情况"}
+def test_the_report_is_a_plain_page_whose_front_matter_holds_its_title_and_the_counts():
+    source = split_front_matter(report(comment("建议增加公开时限。"), comment("甲", "第二条", "adopted", "可行"),
+                                       comment("乙", "第二条", "rejected", "不可行"), comment("丙", "第十条")))
+    assert source.front_matter.data == {
+        "title": "《党务公开办法（征求意见稿）》意见采纳情况",
+        "counts": {"as_of": "2026-07-02", "total": 4, "adopted": 1, "rejected": 1, "pending": 2,
+                     "by_article": {"第二条": 2, "第十条": 1}, "general": 1}}
     assert "征求意见时间：2026年5月1日至2026年6月30日" in source.body
 
 
 def test_a_report_written_to_content_reports_is_a_page_not_a_consultation(content_copy):
-    (content_copy / "reports").mkdir()
+    (content_copy / "reports").mkdir(exist_ok=True)
     (content_copy / "reports" / "jiandu-banfa-adoption.md").write_text(
         report(comment("建议增加公开时限。", "第一条", "adopted", "已修改")), encoding="utf-8")
     content = load_content(content_copy, today=FIXTURE_TODAY)
@@ -90,12 +94,26 @@ def test_each_comment_shows_its_text_its_decision_and_the_reason():
 ])
 def test_public_text_cannot_inject_html_links_or_markup_into_the_site(hostile):
     html_out = rendered(report(comment(hostile, "第一条", "rejected", hostile)))
+    back = '<a href="../consultations/jiandu-banfa.md">查看征求意见稿</a>'  # the report's own link to the draft
+    assert html_out.count(back) == 1
+    html_out = html_out.replace(back, "")
     assert not re.search(r"<(script|img|a|div|code|ol|table)\b", html_out)
     assert "onclick" not in re.sub(r">[^<]*<", "><", html_out)  # never inside a tag
     assert html_out.count("<h1") == 1 and html_out.count("<h3") == 1
     visible = html.unescape(re.sub(r"<[^>]+>", "", html_out))
     first_line = hostile.split("\n")[0].strip()
     assert f"\n{first_line}\n" in visible  # shown to the reader as typed
+
+
+def test_each_article_says_how_many_comments_it_received_and_what_became_of_them():
+    text = report(comment("甲", "第二条", "adopted", "可行"), comment("乙", "第二条", "rejected", "不可行"),
+                  comment("丙", "第二条"), comment("丁", "第十条", "adopted", "可行"))
+    assert "### 第二条\n\n本条收到意见 3 条：采纳 1 条，不予采纳 1 条，未处理 1 条。" in text
+    assert "### 第十条\n\n本条收到意见 1 条：采纳 1 条。" in text
+
+
+def test_the_report_links_back_to_the_draft():
+    assert "[查看征求意见稿](../consultations/jiandu-banfa.md)" in report(comment("甲"))
 
 
 def test_names_and_contact_details_of_commenters_are_never_published():
@@ -123,5 +141,5 @@ def test_a_comment_on_another_draft_is_refused_rather_than_reported_here():
 def test_a_title_written_with_book_title_marks_is_not_marked_twice():
     titled = WINDOW.model_copy(update={"title": "《党务公开办法（征求意见稿）》"})
     source = split_front_matter(adoption_report(titled, [comment("建议增加公开时限。")], AFTER_CLOSE))
-    assert source.front_matter.data == {"title": "《党务公开办法（征求意见稿）》意见采纳情况"}
+    assert source.front_matter.data["title"] == "《党务公开办法（征求意见稿）》意见采纳情况"
     assert "《《" not in source.body and "》》" not in source.body

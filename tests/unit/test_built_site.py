@@ -64,8 +64,11 @@ def test_a_regulation_page_shows_metadata_and_version_history(built_fixture):
     assert "<th scope=\"row\">文号</th><td>冀发〔2020〕8号</td>" in html
     assert "<th scope=\"row\">效力位阶</th><td>规定（党内法规）</td>" in html
     assert 'portal-badge--effective">有效' in html
-    assert re.search(r'本文件修改了：<a href="../zuzhi-gongzuo-2015/">基层组织工作规定</a>.*已修改', html)
-    assert re.search(r'本文件被以下文件修改：<a href="../zuzhi-gongzuo-2026/">.*尚未生效', html)
+    chain = html[html.index("版本沿革"):html.index("</ol>")]
+    assert re.search(r'<a href="../zuzhi-gongzuo-2015/">基层组织工作规定</a> <span[^>]*>已修改', chain)
+    assert re.search(r'<strong>基层组织工作规定（2020年修订）</strong>（本文件） <span[^>]*>有效', chain)
+    assert re.search(r'<a href="../zuzhi-gongzuo-2026/">基层组织工作规定（2026年修订）</a> <span[^>]*>尚未生效', chain)
+    assert chain.index("zuzhi-gongzuo-2015") < chain.index("（本文件）") < chain.index("zuzhi-gongzuo-2026")
 
 
 def test_articles_have_stable_anchors_for_citations(built_fixture):
