@@ -3,14 +3,17 @@ call the handler in a worker thread, turn its result back into an ASGI response.
 
 Why not Powertools' HttpResolverLocal: in 3.37.0 with validation on it deadlocks at 8 concurrent
 requests on a 2-core machine (its sync middleware waits on a nested to_thread). Here there is one
-hop into a thread and no nesting. The resolver keeps the current event on the instance, so calls
-into one handler are serialized by a lock (one shim per handler, one lock per shim).
+hop into a thread and no nesting. The resolvers keep the request being resolved per thread
+(functions.http.ThreadLocalResolver), so requests to one handler run at once in the worker threads,
+as concurrent Lambda invocations do; a shim made with `exclusive=True` still runs its handler for
+one request at a time (for handlers whose own code has not been checked for concurrent use).
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import datetime as dt
 import json
 import threading
@@ -38,10 +41,10 @@ class LocalContext:
 
 
 class LambdaShim:
-    def __init__(self, handler: Handler, name: str = "local"):
+    def __init__(self, handler: Handler, name: str = "local", exclusive: bool = False):
         self.handler = handler
         self.name = name
-        self._lock = threading.Lock()
+        self._lock: threading.Lock | contextlib.nullcontext = threading.Lock() if exclusive else contextlib.nullcontext()
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
