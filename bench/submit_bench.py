@@ -18,7 +18,10 @@ What it does (all traffic stays on 127.0.0.1; every phase has a bounded count an
    the server process and of the client threads is reported per request. The server is then killed
    with SIGKILL (so only committed data can count) and the store is checked: every acknowledged
    reference must be there with the subject that was sent (lost = 0), the store must hold no petition
-   that was not acknowledged, and each petition must have its audit event;
+   that was not acknowledged, and each petition must have its audit event. In each repeat the same
+   run is made against the reference app (bench/submit_reference.py: Starlette + Pydantic + SQLite
+   FULL, one insert per request), the order alternating, and the summary gives the ratio of the two
+   (target >= 0.5) beside the portal's p99 (target <= 50 ms); `--skip reference` leaves it out;
 3. in-process: in a fresh interpreter per store, builds API Gateway HTTP API v2 events with
    `functions.local.asgi.to_event` and calls `functions.handlers.submissions.handler` in one thread
    for a fixed count, on SQLite (a temporary file, the shipped settings) and on moto (`mock_aws`,
