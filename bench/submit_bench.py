@@ -587,33 +587,19 @@ def _apply_variant(variant: str) -> None:
     if variant == "shipped":
         return
     if variant == "no-rate-limit":
-        os.environ["PORTAL_RATE_LIMITS"] = ""  # no rules → guard.check_rate writes nothing
+        os.environ["PORTAL_RATE_LIMITS"] = ""  # no rules → no rate-limit reads or hits
         return
     from functions.store import sqlite as sqlite_store
 
-    if variant == "hits-sync-normal":
-        # Rate-limit hits commit without their own fsync; the petition's FULL commit still syncs the WAL.
-        original_hit = sqlite_store.SqliteStore.hit
-
-        def hit(self, bucket, window_start, expires_at):
-            conn = self._conn()
-            conn.execute("PRAGMA synchronous=NORMAL")
-            try:
-                return original_hit(self, bucket, window_start, expires_at)
-            finally:
-                conn.execute("PRAGMA synchronous=FULL")
-        sqlite_store.SqliteStore.hit = hit
-    elif variant == "all-sync-normal":
+    if variant == "all-sync-normal":
         # NOT durable on power loss: a 2xx could be lost. Only to show what the fsyncs cost.
-        original_conn = sqlite_store.SqliteStore._conn
+        original_connect = sqlite_store.SqliteStore._connect
 
-        def conn(self):
-            fresh = getattr(self._local, "conn", None) is None
-            c = original_conn(self)
-            if fresh:
-                c.execute("PRAGMA synchronous=NORMAL")
+        def connect(self):
+            c = original_connect(self)
+            c.execute("PRAGMA synchronous=NORMAL")
             return c
-        sqlite_store.SqliteStore._conn = conn
+        sqlite_store.SqliteStore._connect = connect
     else:
         raise SystemExit(f"unknown variant {variant!r}")
 
@@ -730,20 +716,20 @@ def profile_report(profiler, count: int, top: int) -> str:
     route = cum("functions/routes/submissions.py", "create_petition")
     execute = sum(tt for (f, _, n), (_, _, tt, _, _) in stats.stats.items()
                   if f == "~" and n == "<method 'execute' of 'sqlite3.Connection' objects>")
-    # The generator's own frames run BEGIN IMMEDIATE and COMMIT, not the statements in the with block.
-    commits = cum("functions/store/sqlite.py", "_write")
+    commits = cum("functions/store/sqlite_commit.py", "_commit")
     rows = [("handler, total", handler),
-            ("guard.check_rate (one SqliteStore.hit per rule = 2 write transactions)",
-             cum("functions/guard.py", "check_rate")),
+            ("guard.precheck_rate (reads the rate-limit counts; the insert counts them)",
+             cum("functions/guard.py", "precheck_rate")),
             ("Powertools resolve, total", resolve),
             ("  of which routing + OpenAPI validation + response (resolve - route)", resolve - route),
             ("  route create_petition", route),
-            ("    idempotency lookup before the insert (previous_response)",
-             cum("functions/services/idempotency.py", "previous_response")),
+            ("    idempotency lookup before the insert (previous_result)",
+             cum("functions/services/idempotency.py", "previous_result")),
             ("    idempotency claim (HKDF + AES-GCM of the receipt)", cum("functions/services/idempotency.py", "claim")),
-            ("    SqliteStore.insert (1 write transaction)", cum("functions/store/sqlite.py", "insert")),
+            ("    SqliteStore.insert (1 write transaction, rate-limit hits included)",
+             cum("functions/store/sqlite.py", "insert")),
             ("sqlite3 execute, all statements (BEGIN/COMMIT with fsync included)", execute),
-            ("  of which BEGIN IMMEDIATE + COMMIT in SqliteStore._write (3 per submission)", commits)]
+            ("  of which group commits (COMMIT + fsync, 1 per submission in one thread)", commits)]
     lines = [f"cProfile of the in-process SQLite loop: {count} submissions, {1000 * handler / count:.2f} ms each "
              "under the profiler", "", "Where the time goes (cumulative ms per submission):"]
     lines += [f"  {label:<78} {1000 * seconds / count:7.3f}" for label, seconds in rows]
@@ -1018,7 +1004,7 @@ def run_all(args: argparse.Namespace, build_dir: Path) -> dict:
                                      args.client, rate_limits=""))
                 print("  [HTTP, no-rate-limit: PORTAL_RATE_LIMITS=\"\" in the server's environment]")
                 print_http(i, runs[-1])
-        for variant in ("no-rate-limit", "hits-sync-normal", "all-sync-normal"):
+        for variant in ("no-rate-limit", "all-sync-normal"):
             r = inproc_run(build_dir, "sqlite", args.inproc_count, variant)
             results["what_if"][variant] = r
             print_inproc(f"  SQLite [{variant}]", 1, r)
