@@ -104,7 +104,8 @@ class GroupCommit:
 
     def _commit(self, batch: _Batch) -> None:
         with self._lock:
-            self._batch = _Batch()  # writes from now on go into the next transaction
+            if self._batch is batch:  # (a batch that failed in _undo was replaced already)
+                self._batch = _Batch()  # writes from now on go into the next transaction
             conn = self._connection()
             try:
                 if batch.failed is None and conn.in_transaction:
