@@ -44,7 +44,7 @@ def refused(hit: RateHit, now: dt.datetime) -> RateLimited:
     return RateLimited(f"提交过于频繁，请 {retry} 秒后再试（已填写的内容不会丢失）", retry_after=retry)
 
 
-def defer(hits: tuple[RateHit, ...]) -> contextvars.Token:
+def defer(hits: tuple[RateHit, ...]) -> contextvars.Token[_Pending | None]:
     """Leave this request's hits for its insert to count; `finish` with the token when it is answered."""
     return _pending.set(_Pending(hits))
 
@@ -62,7 +62,7 @@ def settled() -> None:
         state.settled = True
 
 
-def finish(token: contextvars.Token) -> tuple[RateHit, ...]:
+def finish(token: contextvars.Token[_Pending | None]) -> tuple[RateHit, ...]:
     """End the request: the hits no insert took, which the caller still has to count."""
     state = _pending.get()
     _pending.reset(token)
