@@ -246,6 +246,12 @@ class _RequestState(threading.local):
         self.frames: list[str] = []
 
 
+# One per thread for every resolver, as Powertools keeps one per process: a Router included in two
+# resolvers (the OpenAPI document's and a handler's) reads the state of whichever it was included in
+# last, and a thread resolves one event at a time.
+_REQUEST_STATE = _RequestState()
+
+
 class ThreadLocalResolver(APIGatewayHttpResolver):
     """Powertools' HTTP API resolver with its per-request state (the current event, the Lambda
     context, the routing context) kept per thread. Powertools 3.x keeps the current event on the
@@ -254,7 +260,7 @@ class ThreadLocalResolver(APIGatewayHttpResolver):
     event at a time, so nothing changes there."""
 
     def __init__(self, *args, **kwargs):
-        self._request_state = _RequestState()  # before Powertools' __init__, which assigns self.context
+        self._request_state = _REQUEST_STATE  # before Powertools' __init__, which assigns self.context
         super().__init__(*args, **kwargs)
 
     @property  # type: ignore[override]

@@ -49,6 +49,20 @@ def test_two_requests_resolved_at_once_each_read_their_own_query():
     assert bodies == ['{"first":"乙","then":"乙"}', '{"first":"甲","then":"甲"}']
 
 
+def test_a_router_included_in_a_second_resolver_still_reads_the_first_ones_request():
+    router = APIGatewayHttpRouter()
+
+    @router.get("/who")
+    def who() -> dict:
+        return {"who": router.current_event.query_string_parameters["who"]}
+
+    app = make_resolver()
+    app.include_router(router)
+    schema_only = make_resolver()  # as functions/openapi.py builds the API document
+    schema_only.include_router(router)
+    assert app.resolve(event("/who", "甲"), None)["body"] == '{"who":"甲"}'
+
+
 def test_the_submissions_shim_runs_two_requests_at_the_same_time():
     both_inside = threading.Barrier(2, timeout=5)
 
