@@ -18,7 +18,10 @@ What it does (all traffic stays on 127.0.0.1; every phase has a bounded count an
    the server process and of the client threads is reported per request. The server is then killed
    with SIGKILL (so only committed data can count) and the store is checked: every acknowledged
    reference must be there with the subject that was sent (lost = 0), the store must hold no petition
-   that was not acknowledged, and each petition must have its audit event;
+   that was not acknowledged, and each petition must have its audit event. In each repeat the same
+   run is made against the reference app (bench/submit_reference.py: Starlette + Pydantic + SQLite
+   FULL, one insert per request), the order alternating, and the summary gives the ratio of the two
+   (target >= 0.5) beside the portal's p99 (target <= 50 ms); `--skip reference` leaves it out;
 3. in-process: in a fresh interpreter per store, builds API Gateway HTTP API v2 events with
    `functions.local.asgi.to_event` and calls `functions.handlers.submissions.handler` in one thread
    for a fixed count, on SQLite (a temporary file, the shipped settings) and on moto (`mock_aws`,
@@ -70,8 +73,8 @@ BENCH_RATE_LIMITS = "burst=1000000/10,sustained=100000000/3600"
 HANDLERS_DIR = REPO / "functions" / "handlers"
 MOTO_TABLE = "portal-bench"
 
-TARGET_HTTP_RATE = 300.0        # submissions/s over HTTP, 32 clients
-TARGET_HTTP_P99_MS = 100.0
+TARGET_HTTP_RATIO = 0.5         # portal's submissions/s over the reference app's, same run, 32 clients
+TARGET_HTTP_P99_MS = 50.0
 TARGET_LOST = 0
 TARGET_INPROC_SQLITE = 1500.0   # submissions/s through the handler, one thread
 TARGET_IMPORT_MS = 400.0
@@ -301,10 +304,13 @@ stats.dump_stats(sys.argv[3])
 
 
 def start_server(build_dir: Path, env: dict[str, str], port: int, log: Path,
-                 profile_to: Path | None = None) -> subprocess.Popen:
+                 profile_to: Path | None = None, reference_db: Path | None = None) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "portal.cli", "serve", "--no-build", "--out", str(build_dir),
            "--host", "127.0.0.1", "--port", str(port)]
-    if profile_to is not None:
+    if reference_db is not None:
+        cmd = [sys.executable, str(REPO / "bench" / "submit_reference.py"), "--db", str(reference_db),
+               "--port", str(port)]
+    elif profile_to is not None:
         cmd = [sys.executable, "-c", PROFILED_SERVER, str(build_dir), str(port), str(profile_to)]
     with log.open("wb") as handle:
         return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=handle, stderr=subprocess.STDOUT)
@@ -443,8 +449,21 @@ class LoadRun:
         return time.perf_counter() - start, before, snapshot()
 
 
+def check_reference_store(db: Path, acknowledged: dict[str, str]) -> StoreCheck:
+    """The reference's table after SIGKILL, counted like the portal's (it keeps no audit events)."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from submit_reference import stored
+
+    kept = stored(db)
+    lost = sum(1 for reference in acknowledged if reference not in kept)
+    wrong = sum(1 for reference, subject in acknowledged.items() if reference in kept and kept[reference] != subject)
+    return StoreCheck(len(acknowledged), lost, wrong, len(set(kept) - set(acknowledged)), 0)
+
+
 def http_run(build_dir: Path, count: int, clients: int, warmup: int, max_seconds: float,
-             client_lib: str = "httpx", rate_limits: str = BENCH_RATE_LIMITS, profile_top: int = 0) -> dict:
+             client_lib: str = "httpx", rate_limits: str = BENCH_RATE_LIMITS, profile_top: int = 0,
+             reference: bool = False) -> dict:
+    """One timed HTTP run against the portal (`portal serve`) or, with `reference`, the reference app."""
     with tempfile.TemporaryDirectory(prefix="submit-bench-http-") as name:
         tmp = Path(name)
         db = tmp / "portal.db"
@@ -453,7 +472,7 @@ def http_run(build_dir: Path, count: int, clients: int, warmup: int, max_seconds
         env = base_env(tmp, build_dir, f"sqlite:///{db}")
         env["PORTAL_RATE_LIMITS"] = rate_limits  # "" = no rules, so no rate-limit writes (what-if only)
         profile_to = tmp / "server.prof" if profile_top else None
-        server = start_server(build_dir, env, port, tmp / "server.log", profile_to)
+        server = start_server(build_dir, env, port, tmp / "server.log", profile_to, db if reference else None)
         try:
             wait_ready(base, server)
             load = LoadRun(base, unit_codes(build_dir), count, clients, warmup, max_seconds, client_lib)
@@ -472,13 +491,14 @@ def http_run(build_dir: Path, count: int, clients: int, warmup: int, max_seconds
             if profile_to and profile_to.exists() else None
         server_log = (tmp / "server.log").read_text(errors="replace")[-2000:]
         acknowledged = {o.reference: o.subject for o in load.timed + load.warm if o.status == 201}
-        check = check_sqlite_store(db, acknowledged)
+        check = (check_reference_store if reference else check_sqlite_store)(db, acknowledged)
     result = summarize_http(load, wall, check, cpu_before, cpu_after, self_before, self_after, server_log)
     result["busy_cores_before"] = others
     result["commit_ms_before"] = fsync_ms
     result["client_lib"] = client_lib
     result["server_profile"] = server_profile
     result["stopped_with"] = "SIGTERM" if profile_to else "SIGKILL"
+    result["app"] = "reference" if reference else "portal"
     own = (result["server_cpu_s"] or 0.0) + result["client_cpu_s"]
     result["others_cores_during"] = others_during(machine_before, machine_after, own, wall)
     result["io_stall_pct_during"] = io_stall_share(io_before, io_after, wall)
@@ -567,33 +587,19 @@ def _apply_variant(variant: str) -> None:
     if variant == "shipped":
         return
     if variant == "no-rate-limit":
-        os.environ["PORTAL_RATE_LIMITS"] = ""  # no rules → guard.check_rate writes nothing
+        os.environ["PORTAL_RATE_LIMITS"] = ""  # no rules → no rate-limit reads or hits
         return
     from functions.store import sqlite as sqlite_store
 
-    if variant == "hits-sync-normal":
-        # Rate-limit hits commit without their own fsync; the petition's FULL commit still syncs the WAL.
-        original_hit = sqlite_store.SqliteStore.hit
-
-        def hit(self, bucket, window_start, expires_at):
-            conn = self._conn()
-            conn.execute("PRAGMA synchronous=NORMAL")
-            try:
-                return original_hit(self, bucket, window_start, expires_at)
-            finally:
-                conn.execute("PRAGMA synchronous=FULL")
-        sqlite_store.SqliteStore.hit = hit
-    elif variant == "all-sync-normal":
+    if variant == "all-sync-normal":
         # NOT durable on power loss: a 2xx could be lost. Only to show what the fsyncs cost.
-        original_conn = sqlite_store.SqliteStore._conn
+        original_connect = sqlite_store.SqliteStore._connect
 
-        def conn(self):
-            fresh = getattr(self._local, "conn", None) is None
-            c = original_conn(self)
-            if fresh:
-                c.execute("PRAGMA synchronous=NORMAL")
+        def connect(self):
+            c = original_connect(self)
+            c.execute("PRAGMA synchronous=NORMAL")
             return c
-        sqlite_store.SqliteStore._conn = conn
+        sqlite_store.SqliteStore._connect = connect
     else:
         raise SystemExit(f"unknown variant {variant!r}")
 
@@ -710,20 +716,20 @@ def profile_report(profiler, count: int, top: int) -> str:
     route = cum("functions/routes/submissions.py", "create_petition")
     execute = sum(tt for (f, _, n), (_, _, tt, _, _) in stats.stats.items()
                   if f == "~" and n == "<method 'execute' of 'sqlite3.Connection' objects>")
-    # The generator's own frames run BEGIN IMMEDIATE and COMMIT, not the statements in the with block.
-    commits = cum("functions/store/sqlite.py", "_write")
+    commits = cum("functions/store/sqlite_commit.py", "_commit")
     rows = [("handler, total", handler),
-            ("guard.check_rate (one SqliteStore.hit per rule = 2 write transactions)",
-             cum("functions/guard.py", "check_rate")),
+            ("guard.precheck_rate (reads the rate-limit counts; the insert counts them)",
+             cum("functions/guard.py", "precheck_rate")),
             ("Powertools resolve, total", resolve),
             ("  of which routing + OpenAPI validation + response (resolve - route)", resolve - route),
             ("  route create_petition", route),
-            ("    idempotency lookup before the insert (previous_response)",
-             cum("functions/services/idempotency.py", "previous_response")),
+            ("    idempotency lookup before the insert (previous_result)",
+             cum("functions/services/idempotency.py", "previous_result")),
             ("    idempotency claim (HKDF + AES-GCM of the receipt)", cum("functions/services/idempotency.py", "claim")),
-            ("    SqliteStore.insert (1 write transaction)", cum("functions/store/sqlite.py", "insert")),
+            ("    SqliteStore.insert (1 write transaction, rate-limit hits included)",
+             cum("functions/store/sqlite.py", "insert")),
             ("sqlite3 execute, all statements (BEGIN/COMMIT with fsync included)", execute),
-            ("  of which BEGIN IMMEDIATE + COMMIT in SqliteStore._write (3 per submission)", commits)]
+            ("  of which group commits (COMMIT + fsync, 1 per submission in one thread)", commits)]
     lines = [f"cProfile of the in-process SQLite loop: {count} submissions, {1000 * handler / count:.2f} ms each "
              "under the profiler", "", "Where the time goes (cumulative ms per submission):"]
     lines += [f"  {label:<78} {1000 * seconds / count:7.3f}" for label, seconds in rows]
@@ -834,15 +840,23 @@ def spread(runs: list[dict], key: str, unit: str, digits: int = 0) -> str:
     return text
 
 
-def summary_rows(http: list[dict], sqlite: list[dict], moto: list[dict], imports: dict | None) -> list[tuple]:
+def summary_rows(http: list[dict], sqlite: list[dict], moto: list[dict], imports: dict | None,
+                 reference: list[dict] = ()) -> list[tuple]:
     rows = []
     if http:
-        rate, p99 = median([r["rate"] for r in http]), median([r["p99_ms"] for r in http])
+        p99 = median([r["p99_ms"] for r in http])
         lost = max(r["store"]["lost"] + r["store"]["wrong_data"] for r in http)
         errors = max(sum(r["errors"].values()) for r in http)
-        rows += [("HTTP throughput, 32 clients", spread(http, "rate", " /s"), f">= {TARGET_HTTP_RATE:,.0f} /s",
-                  verdict(rate >= TARGET_HTTP_RATE)),
-                 ("HTTP latency p50", spread(http, "p50_ms", " ms", 1), "", ""),
+        rows.append(("HTTP throughput, 32 clients: portal", spread(http, "rate", " /s"), "", ""))
+        if reference:
+            ratios = [{"ratio": p["rate"] / r["rate"]} for p, r in zip(http, reference, strict=False) if r["rate"]]
+            ref_lost = max(r["store"]["lost"] + r["store"]["wrong_data"] for r in reference)
+            rows += [("HTTP throughput: reference app, same runs", spread(reference, "rate", " /s"), "", ""),
+                     ("  reference p99 / lost (worst run)",
+                      f"{spread(reference, 'p99_ms', ' ms', 1)} / {ref_lost}", "", ""),
+                     ("portal / reference (median of the runs' ratios)", spread(ratios, "ratio", "", 2),
+                      f">= {TARGET_HTTP_RATIO:.1f}", verdict(median([r["ratio"] for r in ratios]) >= TARGET_HTTP_RATIO))]
+        rows += [("HTTP latency p50", spread(http, "p50_ms", " ms", 1), "", ""),
                  ("HTTP latency p99", spread(http, "p99_ms", " ms", 1), f"<= {TARGET_HTTP_P99_MS:.0f} ms",
                   verdict(p99 <= TARGET_HTTP_P99_MS)),
                  ("HTTP errors (non-201), worst run", str(errors), "0", verdict(errors == 0)),
@@ -871,12 +885,12 @@ def print_table(rows: list[tuple]) -> None:
     widths = [max(len(r[i]) for r in rows + [("metric", "measured (median)", "target", "result")]) for i in range(4)]
     header = ("metric", "measured (median)", "target", "result")
     for row in [header, tuple("-" * w for w in widths), *rows]:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
 def print_http(i: int, r: dict) -> None:
     s = r["store"]
-    print(f"  HTTP run {i}: {r['ok']}/{r['sent']} × 201 in {r['wall_s']:.2f} s = {r['rate']:.0f}/s; "
+    print(f"  HTTP run {i} ({r.get('app', 'portal')}): {r['ok']}/{r['sent']} × 201 in {r['wall_s']:.2f} s = {r['rate']:.0f}/s; "
           f"p50 {r['p50_ms']:.1f} ms, p90 {r['p90_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, max {r['max_ms']:.1f} ms; "
           f"errors {r['errors'] or 0}")
     # Little's law: requests in flight on average = throughput × mean latency (32 if no client ever idles).
@@ -889,7 +903,8 @@ def print_http(i: int, r: dict) -> None:
     print(f"             CPU: server process {fmt(r['server_cpu_pct'], '%')} of one core "
           f"({fmt(r['server_cpu_ms_per_request'], ' ms', 2)} per request), client threads "
           f"{fmt(r['client_cpu_pct'], '%')} ({fmt(r['client_cpu_ms_per_request'], ' ms', 2)} per request)")
-    print(f"             store after {r.get('stopped_with', 'SIGKILL')}: {s['acknowledged']} acknowledged (incl. warm-up), lost {s['lost']}, "
+    print(f"             store after {r.get('stopped_with', 'SIGKILL')}: {s['acknowledged']} acknowledged "
+          f"(incl. warm-up), lost {s['lost']}, "
           f"wrong data {s['wrong_data']}, extra {s['extra']}, without audit event {s['audit_missing']}")
     if r["example_error"]:
         print(f"             first error: {r['example_error']}")
@@ -937,7 +952,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--import-runs", type=int, default=7)
     p.add_argument("--repeat", type=int, default=1, help="repeat HTTP and in-process runs; medians are reported")
     p.add_argument("--build-dir", type=Path, help="an existing build of the fixture (default: build one)")
-    p.add_argument("--skip", action="append", default=[], choices=["http", "sqlite", "moto", "import"])
+    p.add_argument("--skip", action="append", default=[], choices=["http", "reference", "sqlite", "moto", "import"])
     p.add_argument("--what-if", action="store_true", help="also run in-process SQLite with unshipped settings")
     p.add_argument("--profile", action="store_true", help="cProfile the in-process SQLite loop and print hotspots")
     p.add_argument("--profile-server", action="store_true",
@@ -955,12 +970,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def run_all(args: argparse.Namespace, build_dir: Path) -> dict:
-    results = {"http": [], "sqlite": [], "moto": [], "imports": None, "what_if": {}, "profile": None}
+    results = {"http": [], "reference": [], "sqlite": [], "moto": [], "imports": None, "what_if": {}, "profile": None}
     for i in range(1, args.repeat + 1):
         if "http" not in args.skip:
-            results["http"].append(http_run(build_dir, args.count, args.clients, args.warmup, args.max_seconds,
-                                            args.client))
-            print_http(i, results["http"][-1])
+            # Portal and reference back to back, the order alternating, so both meet the same machine.
+            apps = ["portal", "reference"] if "reference" not in args.skip else ["portal"]
+            for app in apps if i % 2 else apps[::-1]:
+                run = http_run(build_dir, args.count, args.clients, args.warmup, args.max_seconds, args.client,
+                               reference=app == "reference")
+                results["http" if app == "portal" else "reference"].append(run)
+                print_http(i, run)
         if "sqlite" not in args.skip:
             results["sqlite"].append(inproc_run(build_dir, "sqlite", args.inproc_count))
             print_inproc("in-process SQLite", i, results["sqlite"][-1])
@@ -985,7 +1004,7 @@ def run_all(args: argparse.Namespace, build_dir: Path) -> dict:
                                      args.client, rate_limits=""))
                 print("  [HTTP, no-rate-limit: PORTAL_RATE_LIMITS=\"\" in the server's environment]")
                 print_http(i, runs[-1])
-        for variant in ("no-rate-limit", "hits-sync-normal", "all-sync-normal"):
+        for variant in ("no-rate-limit", "all-sync-normal"):
             r = inproc_run(build_dir, "sqlite", args.inproc_count, variant)
             results["what_if"][variant] = r
             print_inproc(f"  SQLite [{variant}]", 1, r)
@@ -1014,7 +1033,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Submissions benchmark — {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {load_average()} at start")
     print(f"Rate limits RAISED for the bench (all clients are 127.0.0.1): PORTAL_RATE_LIMITS={BENCH_RATE_LIMITS}")
-    print(f"HTTP: {args.clients} client threads ({args.client}, keep-alive), {args.count} petitions per run (+{args.warmup} warm-up each); "
+    print(f"HTTP: {args.clients} client threads ({args.client}, keep-alive), {args.count} petitions per run "
+          f"(+{args.warmup} warm-up each), portal and reference app alternately; "
           f"in-process: {args.inproc_count} on SQLite, {args.moto_count} on moto; repeat {args.repeat}\n")
     with tempfile.TemporaryDirectory(prefix="submit-bench-build-") as name:
         build_dir = args.build_dir.resolve() if args.build_dir else Path(name) / "build"
@@ -1022,7 +1042,7 @@ def main(argv: list[str] | None = None) -> int:
             build_fixture(build_dir)
         results = run_all(args, build_dir)
     print(f"\nSummary (load average {load_average()} at the end):")
-    rows = summary_rows(results["http"], results["sqlite"], results["moto"], results["imports"])
+    rows = summary_rows(results["http"], results["sqlite"], results["moto"], results["imports"], results["reference"])
     print_table(rows)
     if args.json:
         results["summary"] = rows

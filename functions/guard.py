@@ -10,11 +10,13 @@ import base64
 import datetime as dt
 import json
 import os
+import re
 from dataclasses import dataclass
 
 from functions import origin
-from functions.domain.errors import MalformedRequest, PayloadTooLarge, RateLimited, UnsupportedMediaType
-from functions.store.protocol import Store
+from functions.domain.errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
+from functions.services import ratelimits
+from functions.store.protocol import RateHit, Store
 
 MAX_JSON_BYTES = 64 * 1024          # a 5,000-character petition escaped as \uXXXX is ~30 KB
 MAX_FORM_BYTES = 64 * 1024
@@ -44,15 +46,35 @@ def client_ip(event: dict) -> str:
     return origin.viewer_address(event)
 
 
-def check_rate(store: Store, event: dict, now: dt.datetime, scope: str = "write") -> None:
+def rate_hits(event: dict, now: dt.datetime, scope: str = "write") -> tuple[RateHit, ...]:
+    """One hit per rule for this request's address, in the rules' current windows."""
     ip = client_ip(event)
-    for rule in _rules():
-        start = int(now.timestamp()) // rule.seconds * rule.seconds
-        window = dt.datetime.fromtimestamp(start, dt.timezone.utc)
-        count = store.hit(f"{scope}|{rule.name}|{ip}", window, window + dt.timedelta(seconds=2 * rule.seconds))
-        if count > rule.limit:
-            retry = max(1, start + rule.seconds - int(now.timestamp()))
-            raise RateLimited(f"提交过于频繁，请 {retry} 秒后再试（已填写的内容不会丢失）", retry_after=retry)
+    return tuple(RateHit(f"{scope}|{rule.name}|{ip}", *ratelimits.window_of(now, rule.seconds), rule.limit)
+                 for rule in _rules())
+
+
+def check_rate(store: Store, event: dict, now: dt.datetime, scope: str = "write") -> None:
+    """Count this request against every rule now (a commit of its own); 429 past a limit."""
+    for hit in rate_hits(event, now, scope):
+        if store.hit(hit.bucket, hit.window_start, hit.expires_at) > hit.limit:
+            raise ratelimits.refused(hit, now)
+
+
+def precheck_rate(store: Store, hits: tuple[RateHit, ...], now: dt.datetime) -> None:
+    """429 if a limit is already used up, reading the counts only: the insert counts the hits."""
+    for hit in hits:
+        if store.hits(hit.bucket, hit.window_start) >= hit.limit:
+            raise ratelimits.refused(hit, now)
+
+
+# The doors that store a new submission with insert_once: their hits are counted by that insert.
+_STORES_NEW = re.compile(r"/(api|forms)/(petitions|petition|feedback|consultations/[^/]+/comments"
+                         r"|surveys/[^/]+/responses)")
+
+
+def stores_new(event: dict) -> bool:
+    http = event.get("requestContext", {}).get("http", {})
+    return http.get("method") == "POST" and _STORES_NEW.fullmatch(event.get("rawPath", "")) is not None
 
 
 def body_bytes(event: dict) -> bytes:

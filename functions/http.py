@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import traceback
 from collections.abc import Callable
 from http import HTTPStatus
@@ -233,10 +234,80 @@ def json_error(exc: Exception) -> Response:
 logging.getLogger("aws_lambda_powertools.event_handler").setLevel(logging.INFO)
 
 
+class _RequestState(threading.local):
+    """What Powertools keeps of the request being resolved, one copy per thread."""
+
+    event = None
+    lambda_context = None
+
+    def __init__(self):
+        self.context: dict = {}
+        self.frames: list[str] = []
+
+
+# One per thread for every resolver, as Powertools keeps one per process: a Router included in two
+# resolvers (the OpenAPI document's and a handler's) reads the state of whichever it was included in
+# last, and a thread resolves one event at a time.
+_REQUEST_STATE = _RequestState()
+
+
+class ThreadLocalResolver(APIGatewayHttpResolver):
+    """Powertools' HTTP API resolver with its per-request state (the current event, the Lambda
+    context, the routing context) kept per thread. Powertools 3.x keeps the current event on the
+    BaseRouter class, i.e. one for the whole process: two requests resolved at once in two threads
+    (the local server's workers) would read each other's event. On Lambda one thread resolves one
+    event at a time, so nothing changes there."""
+
+    def __init__(self, *args, **kwargs):
+        self._request_state = _REQUEST_STATE  # before Powertools' __init__, which assigns self.context
+        super().__init__(*args, **kwargs)
+
+    @property  # type: ignore[override]
+    def current_event(self):
+        return self._request_state.event
+
+    @current_event.setter
+    def current_event(self, value) -> None:
+        self._request_state.event = value
+
+    @property  # type: ignore[override]
+    def lambda_context(self):
+        return self._request_state.lambda_context
+
+    @lambda_context.setter
+    def lambda_context(self, value) -> None:
+        self._request_state.lambda_context = value
+
+    @property  # type: ignore[override]
+    def context(self) -> dict:
+        return self._request_state.context
+
+    @context.setter
+    def context(self, value: dict) -> None:
+        self._request_state.context = value
+
+    @property  # type: ignore[override]
+    def processed_stack_frames(self) -> list[str]:
+        return self._request_state.frames
+
+    @processed_stack_frames.setter
+    def processed_stack_frames(self, value: list[str]) -> None:
+        self._request_state.frames = value
+
+    def resolve(self, event, context) -> dict:
+        self._request_state.event = self._to_proxy_event(event)
+        self._request_state.lambda_context = context
+        try:
+            return super().resolve(event, context)
+        finally:
+            self._request_state.event = self._request_state.lambda_context = None
+
+
 def make_resolver(render_error: Callable[[Exception], Response] = json_error) -> APIGatewayHttpResolver:
     """The one resolver factory. `render_error` turns a mapped error into this door's answer (JSON by
-    default; the review Lambda renders a page); the status always comes from `status_of`."""
-    app = APIGatewayHttpResolver(enable_validation=True, serializer=json_dumps)
+    default; the review Lambda renders a page); the status always comes from `status_of`. The resolver
+    can serve several threads at once (ThreadLocalResolver)."""
+    app = ThreadLocalResolver(enable_validation=True, serializer=json_dumps)
 
     @app.exception_handler(list(STATUS))
     def _mapped(exc: Exception) -> Response:

@@ -33,9 +33,11 @@ def create_app(build_dir: Path, background: bool = False) -> Starlette:
     # The handler reads its index location from the environment, as it does on Lambda.
     os.environ[INDEX_ENV] = str((build_dir / "search-index").resolve())
     os.environ.setdefault("PORTAL_BUILD_DIR", str(build_dir.resolve()))
-    search = LambdaShim(search_handler.handler, name="search")
+    # Submissions run concurrently (the Store is thread-safe and group-commits); search and review
+    # keep one request at a time until their own code is checked for concurrent use.
+    search = LambdaShim(search_handler.handler, name="search", exclusive=True)
     submissions = LambdaShim(submissions_handler.handler, name="submissions")
-    review = LambdaShim(review_handler.handler, name="review")
+    review = LambdaShim(review_handler.handler, name="review", exclusive=True)
     routes = [
         Route("/api/search", search),
         Route("/search/", search),

@@ -3,20 +3,27 @@ call the handler in a worker thread, turn its result back into an ASGI response.
 
 Why not Powertools' HttpResolverLocal: in 3.37.0 with validation on it deadlocks at 8 concurrent
 requests on a 2-core machine (its sync middleware waits on a nested to_thread). Here there is one
-hop into a thread and no nesting. The resolver keeps the current event on the instance, so calls
-into one handler are serialized by a lock (one shim per handler, one lock per shim).
+hop into a thread and no nesting. The resolvers keep the request being resolved per thread
+(functions.http.ThreadLocalResolver), so requests to one handler run at once in the worker threads,
+as concurrent Lambda invocations do; a shim made with `exclusive=True` still runs its handler for
+one request at a time (for handlers whose own code has not been checked for concurrent use).
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
+import contextvars
 import datetime as dt
+import functools
 import json
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
@@ -38,10 +45,16 @@ class LocalContext:
 
 
 class LambdaShim:
-    def __init__(self, handler: Handler, name: str = "local"):
+    def __init__(self, handler: Handler, name: str = "local", exclusive: bool = False, threads: int = 32):
         self.handler = handler
         self.name = name
-        self._lock = threading.Lock()
+        self._lock: threading.Lock | contextlib.nullcontext = threading.Lock() if exclusive else contextlib.nullcontext()
+        # Its own threads, as many as requests may wait on the disk at once: asyncio's default pool
+        # has only cores + 4, and every request in it that waits for a commit holds one of them, so
+        # the commits that could share one fsync (group commit in the SQLite Store) would be few.
+        self._pool = None if exclusive else ThreadPoolExecutor(max_workers=threads, thread_name_prefix=name)
+        if self._pool is not None:  # an app dropped (tests make many) lets its idle threads end
+            weakref.finalize(self, self._pool.shutdown, wait=False)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -53,7 +66,11 @@ class LambdaShim:
             if not message.get("more_body"):
                 break
         event = to_event(scope, body)
-        result = await asyncio.to_thread(self._invoke, event)
+        if self._pool is None:
+            result = await asyncio.to_thread(self._invoke, event)
+        else:
+            call = functools.partial(contextvars.copy_context().run, self._invoke, event)
+            result = await asyncio.get_running_loop().run_in_executor(self._pool, call)
         await _send(send, result)
 
     def _invoke(self, event: dict) -> dict:

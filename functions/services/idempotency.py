@@ -2,7 +2,8 @@
 gets the first request's result.
 
 Each write is one Store.insert (record + audit event + idempotency claim + unique claims +
-counters), so a 2xx always means everything was committed and an error means nothing was.
+counters + the request's rate-limit hits, services/ratelimits.py), so a 2xx always means everything
+was committed and an error means nothing was.
 The result (what the use case returned, not an HTTP response: each door renders it its own way) can
 hold a secret (a petition's query code), so it is stored encrypted with a key derived from the
 Idempotency-Key itself, which only the client holds; the Store keeps only a hash of that key. A
@@ -31,11 +32,13 @@ from functions.store.protocol import (
     CounterIncrement,
     IdempotencyClaim,
     IdempotentReplay,
+    OverLimit,
     Part,
     Record,
     Store,
 )
 
+from . import ratelimits
 from .context import PortalContext
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
@@ -111,10 +114,16 @@ def insert_once(ctx: PortalContext, make: Callable[[], NewRecord | tuple[Record,
         record, result = new.record, new.result
         audit = AuditEvent(record.collection, record.key, now, actor="public", action="submitted",
                            unit=record.unit, after={"stage": record.data.get("stage", "received")})
+        hits = ratelimits.pending()  # the request's rate-limit hits, counted with the record
         try:
             ctx.store.insert(record, audit=audit, idempotency=idem.claim(result, now) if idem else None,
-                             unique=tuple(unique), counters=tuple(counters) + new.counters, parts=new.parts)
+                             unique=tuple(unique), counters=tuple(counters) + new.counters, parts=new.parts,
+                             hits=hits)
+            ratelimits.settled()
             return result
+        except OverLimit as exc:  # others from this address got in first
+            ratelimits.settled()
+            raise ratelimits.refused(next(h for h in hits if h.bucket == exc.bucket), now) from None
         except IdempotentReplay as exc:  # a concurrent request with the same key won the race
             assert idem is not None
             return idem.replay(exc.claim)

@@ -26,7 +26,9 @@ from functions.store.protocol import (
     IdempotentReplay,
     Listing,
     NotFound,
+    OverLimit,
     Part,
+    RateHit,
     Record,
     Store,
     StoreError,
@@ -38,7 +40,7 @@ from functions.store.protocol import (
 
 __all__ = [
     "AlreadyExists", "AuditEvent", "CounterIncrement", "Entry", "IdempotencyClaim", "IdempotentReplay", "Listing",
-    "NotFound", "Part", "Record", "Store", "StoreError", "StoreUnavailable", "UniqueClaim", "UnitTree",
+    "NotFound", "OverLimit", "Part", "RateHit", "Record", "Store", "StoreError", "StoreUnavailable", "UniqueClaim", "UnitTree",
     "VersionConflict",
 ]
 
@@ -63,6 +65,9 @@ MAX_SCOPES_PER_WRITE = 70
 MAX_PARTS_PER_WRITE = 10
 MAX_LISTINGS = 6
 MAX_UNIQUE_CLAIMS = 5
+# An insert may count the request's rate-limit hits with it (two rules and one per-address limit are
+# used): 94 + 4 = 98.
+MAX_HITS_PER_WRITE = 4
 # An update may insert records with it (the outbox messages a change sends, a published copy): each is
 # its record, its audit event and one listing entry, so two of them add 6 actions: 94 + 6 = 100.
 MAX_NEW_RECORDS = 2
@@ -260,10 +265,11 @@ def merge_counters(counters: Iterable[CounterIncrement]) -> dict[str, dict[str, 
 
 def check_insert(record: Record, audit: AuditEvent, idempotency: IdempotencyClaim | None,
                  unique: tuple[UniqueClaim, ...], counters: tuple[CounterIncrement, ...],
-                 parts: tuple[Part, ...]) -> dict[str, dict[str, int]]:
+                 parts: tuple[Part, ...], hits: tuple[RateHit, ...] = ()) -> dict[str, dict[str, int]]:
     """Validate an insert's arguments; returns the counters merged by scope (see merge_counters)."""
     check_record(record, audit)
     check_parts(parts)
+    check_hits(hits)
     if idempotency is not None:
         to_iso(idempotency.expires_at)
     if len(unique) > MAX_UNIQUE_CLAIMS:
@@ -275,6 +281,17 @@ def check_insert(record: Record, audit: AuditEvent, idempotency: IdempotencyClai
             raise ValueError(f"unique claim repeated in one insert: {claim.namespace}")
         seen.add((claim.namespace, claim.value))
     return merge_counters(counters)
+
+
+def check_hits(hits: tuple[RateHit, ...]) -> None:
+    if len(hits) > MAX_HITS_PER_WRITE:
+        raise ValueError(f"a write may count at most {MAX_HITS_PER_WRITE} rate-limit hits")
+    if len({(h.bucket, to_iso(h.window_start)) for h in hits}) != len(hits):
+        raise ValueError("a rate-limit window counted twice in one write")
+    for hit in hits:
+        to_iso(hit.expires_at)
+        if hit.limit < 1:
+            raise ValueError("a rate limit allows at least one hit")
 
 
 def check_update(record: Record, audit: AuditEvent, parts: tuple[Part, ...],

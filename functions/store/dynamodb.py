@@ -87,7 +87,9 @@ from functions.store.protocol import (
     IdempotencyClaim,
     IdempotentReplay,
     NotFound,
+    OverLimit,
     Part,
+    RateHit,
     Record,
     StoreError,
     StoreUnavailable,
@@ -110,7 +112,18 @@ _IDEMPOTENCY = "idempotency"
 # A rate-limit window remembers this many request tokens (so a retried hit counts once); beyond it the
 # window is far over every limit and a double count no longer changes an answer.
 _HIT_TOKENS = 500
+_HIT = "hit:"  # label prefix of a transaction's rate-limit hits
 _log = logging.getLogger("functions.store")
+
+
+def _hit_update(table: str, hit: RateHit) -> dict[str, Any]:
+    """A rate-limit hit as one action of a transaction: +1 unless the window already holds `limit`.
+    The transaction's ClientRequestToken makes a retried call count once (no token set needed)."""
+    return {"Update": {
+        "TableName": table, "Key": {"PK": _s(f"H#{hit.bucket}"), "SK": _s(f"W#{to_iso(hit.window_start)}")},
+        "UpdateExpression": "ADD n :one SET expires = :ttl",
+        "ConditionExpression": "attribute_not_exists(n) OR n < :limit",
+        "ExpressionAttributeValues": {":one": _n(1), ":limit": _n(hit.limit), ":ttl": _n(epoch_seconds(hit.expires_at))}}}
 
 
 def _code(exc: ClientError) -> str:
@@ -152,8 +165,8 @@ class DynamoStore:
     @_guarded
     def insert(self, record: Record, *, audit: AuditEvent, idempotency: IdempotencyClaim | None = None,
                unique: tuple[UniqueClaim, ...] = (), counters: tuple[CounterIncrement, ...] = (),
-               parts: tuple[Part, ...] = ()) -> None:
-        merged = check_insert(record, audit, idempotency, unique, counters, parts)
+               parts: tuple[Part, ...] = (), hits: tuple[RateHit, ...] = ()) -> None:
+        merged = check_insert(record, audit, idempotency, unique, counters, parts, hits)
         # `labels[i]` says what TransactItems[i] protects, to turn a cancellation into an exception.
         items: list[dict[str, Any]] = []
         labels: list[str | None] = []
@@ -172,6 +185,9 @@ class DynamoStore:
             items.append(self.items.put({"PK": _s(f"U#{claim.namespace}#{claim.value}"), "SK": _s("U")},
                                    "attribute_not_exists(PK)"))
             labels.append(unique_what(claim))
+        for hit in hits:  # counted in the same transaction, refused at the limit (cancelling it all)
+            items.append(_hit_update(self.table, hit))
+            labels.append(_HIT + hit.bucket)
         rest = self.items.entries(record, record.version) + self.items.parts(record, parts) + self.items.counters(record, merged)
         items += rest
         labels += [None] * len(rest)
@@ -189,8 +205,11 @@ class DynamoStore:
                 # TTL deleted it between the cancellation and the read: the key is free, go again.
                 continue
             for label in labels:
-                if label is not None and label in failed:
+                if label is not None and label in failed and not label.startswith(_HIT):
                     raise AlreadyExists(label)
+            for label in labels:
+                if label is not None and label in failed:
+                    raise OverLimit(label.removeprefix(_HIT))
             self._back_off(reasons, attempt)
         raise StoreUnavailable("TransactionConflict")
 

@@ -41,7 +41,9 @@ from functions.store.protocol import (
     IdempotencyClaim,
     IdempotentReplay,
     NotFound,
+    OverLimit,
     Part,
+    RateHit,
     Record,
     UniqueClaim,
     UnitTree,
@@ -121,8 +123,8 @@ class MemoryStore:
 
     def insert(self, record: Record, *, audit: AuditEvent, idempotency: IdempotencyClaim | None = None,
                unique: tuple[UniqueClaim, ...] = (), counters: tuple[CounterIncrement, ...] = (),
-               parts: tuple[Part, ...] = ()) -> None:
-        merged = check_insert(record, audit, idempotency, unique, counters, parts)
+               parts: tuple[Part, ...] = (), hits: tuple[RateHit, ...] = ()) -> None:
+        merged = check_insert(record, audit, idempotency, unique, counters, parts, hits)
         if record.listings:
             unit_path(self.tree, record.unit)  # a path too deep fails before anything is written
         with self._lock:
@@ -135,6 +137,11 @@ class MemoryStore:
             for claim in unique:
                 if (claim.namespace, claim.value) in self._uniques:
                     raise AlreadyExists(unique_what(claim))
+            for hit in hits:
+                if self._hits.get((hit.bucket, to_iso(hit.window_start)), (0, None))[0] >= hit.limit:
+                    raise OverLimit(hit.bucket)
+            for hit in hits:
+                self._count_hit(hit.bucket, hit.window_start, hit.expires_at)
             kept = replace(self._copy(record), touched_at=None)
             self._records[(record.collection, record.key)] = kept
             self._list(kept)
@@ -279,12 +286,15 @@ class MemoryStore:
         return dict(sorted(counts.items()))
 
     def hit(self, bucket: str, window_start: dt.datetime, expires_at: dt.datetime) -> int:
-        key = (bucket, to_iso(window_start))
         with self._lock:
-            for stale in [k for k, (_, expires) in self._hits.items() if expires <= window_start]:
-                del self._hits[stale]
-            count = self._hits.get(key, (0, expires_at))[0] + 1
-            self._hits[key] = (count, expires_at)
+            return self._count_hit(bucket, window_start, expires_at)
+
+    def _count_hit(self, bucket: str, window_start: dt.datetime, expires_at: dt.datetime) -> int:
+        key = (bucket, to_iso(window_start))
+        for stale in [k for k, (_, expires) in self._hits.items() if expires <= window_start]:
+            del self._hits[stale]
+        count = self._hits.get(key, (0, expires_at))[0] + 1
+        self._hits[key] = (count, expires_at)
         return count
 
     def hits(self, bucket: str, window_start: dt.datetime) -> int:

@@ -113,6 +113,17 @@ class CounterIncrement:
 
 
 @dataclass(frozen=True)
+class RateHit:
+    """One hit in a rate-limit bucket's window, counted with a write and refused above `limit`: the
+    write's own counting, so the request costs no commit of its own for it."""
+
+    bucket: str
+    window_start: dt.datetime
+    expires_at: dt.datetime
+    limit: int
+
+
+@dataclass(frozen=True)
 class UniqueClaim:
     """A value that may be taken only once (e.g. a survey's respondent token)."""
 
@@ -146,6 +157,14 @@ class IdempotentReplay(StoreError):
         self.claim = claim
 
 
+class OverLimit(StoreError):
+    """A RateHit would take its bucket past its limit; nothing of the write was done (nor counted)."""
+
+    def __init__(self, bucket: str):
+        super().__init__(bucket)
+        self.bucket = bucket
+
+
 class VersionConflict(StoreError):
     """The record changed since the caller read it (optimistic locking)."""
 
@@ -171,13 +190,14 @@ class StoreUnavailable(StoreError, ServiceUnavailable):
 class Store(Protocol):
     def insert(self, record: Record, *, audit: AuditEvent, idempotency: IdempotencyClaim | None = None,
                unique: tuple[UniqueClaim, ...] = (), counters: tuple[CounterIncrement, ...] = (),
-               parts: tuple[Part, ...] = ()) -> None:
+               parts: tuple[Part, ...] = (), hits: tuple[RateHit, ...] = ()) -> None:
         """Atomically write the record, its audit event, parts, listing entries, idempotency claim,
-        unique claims and counters.
+        unique claims and counters, and count the rate-limit hits.
 
         Raises IdempotentReplay (carrying the stored claim) if the idempotency key exists — checked
         first, so a replay never reports AlreadyExists; AlreadyExists if the record key or a unique
-        claim is taken. On any error nothing at all is written.
+        claim is taken; OverLimit if a hit would take its bucket's count past its limit. On any error
+        nothing at all is written, and no hit counted.
         """
 
     def get(self, collection: str, key: str) -> Record | None: ...

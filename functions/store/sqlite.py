@@ -4,10 +4,13 @@ Durability: WAL with synchronous=FULL. With NORMAL a commit that returned can st
 power failure (WAL is synced only at checkpoints), and the protocol promises that a 2xx is sent
 only after the commit, i.e. that an acknowledged petition survives. FULL costs one fsync per commit.
 
-Concurrency: the local server runs handlers in worker threads, and sqlite3 connections must not be
-shared between threads, so each thread gets its own connection. Every write runs in
-BEGIN IMMEDIATE … COMMIT: the write lock is taken up front, so check-then-write sequences (is this
-idempotency key taken? is this key taken?) cannot interleave, and any exception rolls back.
+Concurrency: the local server runs handlers in worker threads. Each thread reads through its own
+connection. Every write goes through the one write connection (functions/store/sqlite_commit.py):
+its statements run inside BEGIN IMMEDIATE … one SAVEPOINT each, one thread at a time, so
+check-then-write sequences (is this idempotency key taken? is this key taken?) cannot interleave, an
+exception undoes that write only, and the writes that arrive while one COMMIT is being fsynced are
+committed together by the next (group commit): one fsync for many writes, each acknowledged only
+after its own COMMIT returned.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import datetime as dt
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from functions.store import (
@@ -50,13 +53,15 @@ from functions.store.protocol import (
     IdempotentReplay,
     Listing,
     NotFound,
+    OverLimit,
     Part,
+    RateHit,
     Record,
     UniqueClaim,
     UnitTree,
     VersionConflict,
 )
-
+from functions.store.sqlite_commit import GroupCommit
 from functions.store.sqlite_schema import (
     AUDIT_COLUMNS as _AUDIT_COLUMNS,
     ENTRY_COLUMNS as _ENTRY_COLUMNS,
@@ -88,6 +93,7 @@ class SqliteStore:
         # garbage collection instead of staying open here until close().
         self._all: weakref.WeakSet[_Connection] = weakref.WeakSet()
         self._all_lock = threading.Lock()
+        self._group = GroupCommit(self._connect)
         conn = self._conn()
         # journal_mode is stored in the file, so setting it once is enough for every connection.
         conn.execute("PRAGMA journal_mode=WAL")
@@ -99,32 +105,29 @@ class SqliteStore:
     # -- connections and transactions -------------------------------------------------------
 
     def _conn(self) -> sqlite3.Connection:
+        """This thread's connection for reads (each sees the last committed state)."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            # isolation_level=None: the module must not open transactions behind our back; we
-            # issue BEGIN IMMEDIATE ourselves. check_same_thread=False only so close() can close
-            # connections of other threads; each connection is still used by one thread.
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
-                                   check_same_thread=False, factory=_Connection)
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            conn = self._connect()
             self._local.conn = conn
             with self._all_lock:
                 self._all.add(conn)
         return conn
 
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            # Also when COMMIT itself fails (disk full …): leave no open transaction behind.
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+    def _connect(self) -> sqlite3.Connection:
+        # isolation_level=None: the module must not open transactions behind our back; we issue
+        # BEGIN IMMEDIATE ourselves. check_same_thread=False: close() closes connections of other
+        # threads, and the write connection serves every thread (one at a time, see sqlite_commit).
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
+                               check_same_thread=False, factory=_Connection)
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        return conn
+
+    def _write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """One write transaction's statements, group-committed with other threads' (sqlite_commit):
+        on leaving the block they are durable, or nothing of them is and the error is raised."""
+        return self._group.write()
 
     def close(self) -> None:
         with self._all_lock:
@@ -132,6 +135,7 @@ class SqliteStore:
             self._all.clear()
         for conn in conns:
             conn.close()
+        self._group.close()
         self._local = threading.local()
 
     def _path_of(self, unit: str | None) -> tuple[str, ...]:
@@ -141,8 +145,8 @@ class SqliteStore:
 
     def insert(self, record: Record, *, audit: AuditEvent, idempotency: IdempotencyClaim | None = None,
                unique: tuple[UniqueClaim, ...] = (), counters: tuple[CounterIncrement, ...] = (),
-               parts: tuple[Part, ...] = ()) -> None:
-        merged = check_insert(record, audit, idempotency, unique, counters, parts)
+               parts: tuple[Part, ...] = (), hits: tuple[RateHit, ...] = ()) -> None:
+        merged = check_insert(record, audit, idempotency, unique, counters, parts, hits)
         path = self._path_of(record.unit) if record.listings else ()
         with self._write() as c:
             # Order matters: the idempotency key is checked first, so a replayed request is answered
@@ -159,6 +163,9 @@ class SqliteStore:
                 if c.execute("SELECT 1 FROM uniques WHERE namespace = ? AND value = ?",
                              (claim.namespace, claim.value)).fetchone():
                     raise AlreadyExists(unique_what(claim))
+            for hit in hits:
+                if self._count_hit(c, hit.bucket, hit.window_start, hit.expires_at) > hit.limit:
+                    raise OverLimit(hit.bucket)  # the savepoint's rollback uncounts the hits
             c.execute("INSERT INTO records (collection, key, unit, created_at, version, data, listings) "
                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
                       (record.collection, record.key, record.unit, to_iso(record.created_at), record.version,
@@ -333,13 +340,17 @@ class SqliteStore:
 
     def hit(self, bucket: str, window_start: dt.datetime, expires_at: dt.datetime) -> int:
         with self._write() as c:
-            # Windows that ended before this one started can never be asked for again; deleting
-            # them here keeps the table small without a separate cleaner (DynamoDB has TTL).
-            c.execute("DELETE FROM hits WHERE expires_at <= ?", (to_iso(window_start),))
-            (count,) = c.execute(
-                "INSERT INTO hits (bucket, window_start, count, expires_at) VALUES (?, ?, 1, ?) "
-                "ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + 1 RETURNING count",
-                (bucket, to_iso(window_start), to_iso(expires_at))).fetchone()
+            return self._count_hit(c, bucket, window_start, expires_at)
+
+    @staticmethod
+    def _count_hit(c: sqlite3.Connection, bucket: str, window_start: dt.datetime, expires_at: dt.datetime) -> int:
+        # Windows that ended before this one started can never be asked for again; deleting them
+        # here keeps the table small without a separate cleaner (DynamoDB has TTL).
+        c.execute("DELETE FROM hits WHERE expires_at <= ?", (to_iso(window_start),))
+        (count,) = c.execute(
+            "INSERT INTO hits (bucket, window_start, count, expires_at) VALUES (?, ?, 1, ?) "
+            "ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + 1 RETURNING count",
+            (bucket, to_iso(window_start), to_iso(expires_at))).fetchone()
         return count
 
     def hits(self, bucket: str, window_start: dt.datetime) -> int:

@@ -16,7 +16,9 @@ from functions.store import (
     IdempotentReplay,
     Listing,
     NotFound,
+    OverLimit,
     Part,
+    RateHit,
     Record,
     Store,
     UniqueClaim,
@@ -515,6 +517,57 @@ def test_the_hits_of_a_window_can_be_read_without_counting_one(store):
     store.hit("login:a", window, later)
     assert store.hits("login:a", window) == 2 and store.hits("login:a", window) == 2
     assert store.hits("login:b", window) == 0 and store.hits("login:a", later) == 0
+
+
+HOUR = dt.datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def rate_hits(limit: int = 3) -> tuple[RateHit, ...]:
+    """The two rules the guard counts for one address (a burst window and an hour)."""
+    return (RateHit("write|burst|1.2.3.4", HOUR, HOUR + dt.timedelta(seconds=20), limit),
+            RateHit("write|sustained|1.2.3.4", HOUR, HOUR + dt.timedelta(hours=2), 60))
+
+
+def test_an_insert_counts_its_rate_limit_hits_with_the_record(store):
+    add(store, petition("XF1"), hits=rate_hits())
+    add(store, petition("XF2"), hits=rate_hits())
+    assert store.hits("write|burst|1.2.3.4", HOUR) == 2
+    assert store.hits("write|sustained|1.2.3.4", HOUR) == 2
+    assert store.hit("write|burst|1.2.3.4", HOUR, HOUR + dt.timedelta(seconds=20)) == 3  # one count, two ways
+
+
+def test_an_insert_past_a_rate_limit_writes_nothing_and_counts_nothing(store):
+    for key in ("XF1", "XF2", "XF3"):
+        add(store, petition(key), hits=rate_hits(limit=3))
+    with pytest.raises(OverLimit) as refused:
+        add(store, petition("XF4"), idempotency=claim("idem-4"), hits=rate_hits(limit=3))
+    assert refused.value.bucket == "write|burst|1.2.3.4"
+    assert store.get("petition", "XF4") is None
+    assert store.audit_trail("petition", "XF4") == []
+    assert store.get_idempotency("idem-4", T0) is None
+    assert store.hits("write|burst|1.2.3.4", HOUR) == 3 and store.hits("write|sustained|1.2.3.4", HOUR) == 3
+    # Another window of the same address is not affected.
+    later = (RateHit("write|burst|1.2.3.4", HOUR + dt.timedelta(seconds=10), HOUR + dt.timedelta(seconds=30), 3),)
+    add(store, petition("XF5"), hits=later)
+    assert store.get("petition", "XF5") is not None
+
+
+def test_a_replay_or_a_taken_key_is_reported_before_the_rate_limit(store):
+    for key in ("XF1", "XF2", "XF3"):
+        add(store, petition(key), hits=rate_hits(limit=3), idempotency=claim(f"idem-{key}"))
+    with pytest.raises(IdempotentReplay):
+        add(store, petition("XF9"), idempotency=claim("idem-XF1"), hits=rate_hits(limit=3))
+    with pytest.raises(AlreadyExists):
+        add(store, petition("XF2"), hits=rate_hits(limit=3))
+
+
+def test_an_insert_may_count_at_most_four_rate_limit_hits(store):
+    hits = tuple(RateHit(f"write|rule{i}|1.2.3.4", HOUR, HOUR + dt.timedelta(hours=1), 10) for i in range(5))
+    with pytest.raises(ValueError):
+        add(store, petition("XF1"), hits=hits)
+    assert store.get("petition", "XF1") is None
+    add(store, petition("XF1"), hits=hits[:4])
+    assert [store.hits(h.bucket, HOUR) for h in hits] == [1, 1, 1, 1, 0]
 
 
 def test_ten_concurrent_inserts_with_one_idempotency_key_store_exactly_one_record(store):
