@@ -160,6 +160,6 @@ def test_the_audit_log_and_the_staff_list_page_through_their_subtree(portal, mon
     actions, url = [], "/review/audit"
     while url:
         html = auditor.get(url).text
-        actions += re.findall(r"<td>(添加工作人员|登录)</td>", html)
+        actions += re.findall(r'<td data-label="操作">(添加工作人员|登录)</td>', html)
         url = next_link(html)
     assert actions.count("添加工作人员") == 16 and actions.count("登录") == 2

@@ -71,6 +71,7 @@ def test_the_queue_fits_a_phone_and_shows_each_deadline_under_the_title(office_o
     assert "剩" in row.locator("td.due").inner_text()
     wide = page_at(1280)
     wide.goto("/review/cases")
+    wide.screenshot(path=str(shots / "queue-1280.png"), full_page=True)
     assert fits(wide)
     cells = wide.locator("table.queue tbody tr").first.locator("td")
     assert cells.nth(1).bounding_box()["y"] == cells.nth(2).bounding_box()["y"], "a table row on a wide screen"
