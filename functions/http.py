@@ -36,6 +36,7 @@ STATUS: dict[type[Exception], HTTPStatus] = {
     domain.RateLimited: HTTPStatus.TOO_MANY_REQUESTS,
     domain.AuthenticationFailed: HTTPStatus.UNAUTHORIZED,
     domain.PageExpired: HTTPStatus.FORBIDDEN,
+    domain.AccessDenied: HTTPStatus.FORBIDDEN,
     domain.PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     domain.UnsupportedMediaType: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
     domain.MalformedRequest: HTTPStatus.BAD_REQUEST,

@@ -60,3 +60,13 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
 
 def allowed(role: Role, permission: Permission) -> bool:
     return role in PERMISSIONS[permission]
+
+
+def needed_roles(permission: Permission) -> str:
+    """The roles that hold a permission, as staff read them: 办理员、审核员或审计员."""
+    labels = [role.label for role in STAFF_ROLES if role in PERMISSIONS[permission]]
+    return labels[0] if len(labels) == 1 else "、".join(labels[:-1]) + "或" + labels[-1]
+
+
+def denied_message(role: Role, permission: Permission) -> str:
+    return f"这部分工作需要{needed_roles(permission)}角色，您的角色是{role.label}。如需办理，请联系本单位管理员调整角色。"

@@ -299,13 +299,14 @@ class Case(_Part):
     def listings(self) -> list[tuple[str, str, dict[str, Any]]]:
         """(list, sort, what it shows) for each list the case is in: QUEUE while open (by nearest
         deadline) or DONE once finished (by the day it closed), its stage's list (same order), and
-        RECEIVED (by arrival, with the text the dashboard's topics read)."""
+        RECEIVED (by arrival, with what the queue shows and the text the dashboard's topics and the
+        keyword search read)."""
         summary = self.queue_summary()
         sort = self.queue_sort()
         text = f"{self.subject} {self.body}"[:TOPIC_TEXT]
         return [(DONE if self.finished else QUEUE, sort, summary), (stage_listing(self.stage), sort, summary),
                 (RECEIVED, self.received.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),
-                 {"text": text})]
+                 {**summary, "text": text})]
 
 
 # --- what the petitioner sees -------------------------------------------------------------------

@@ -36,6 +36,10 @@ class PageExpired(DomainError):
     """A form's security token no longer matches (→ 403): reload the page and try again."""
 
 
+class AccessDenied(DomainError):
+    """Signed in, but the role does not open this area (→ 403); the message names the roles that do."""
+
+
 class AuthenticationFailed(DomainError):
     """Wrong user name or password, or no such account (→ 401)."""
 

@@ -9,7 +9,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from .. import guard, origin
-from ..domain.errors import DomainError
+from ..domain.errors import AccessDenied, DomainError
 from ..http import error_headers, make_resolver, message_of, method_not_allowed, status_of
 from ..review import audit, cases, decision, exports, login, opinions, outbox, staff, surveys, web
 
@@ -30,7 +30,8 @@ def error_page(exc: Exception) -> Response:
         pass
     # "Missing" and "not yours" read the same: nothing leaks about other units.
     body = NOT_FOUND if status is HTTPStatus.NOT_FOUND else message_of(exc)
-    return web.page("message.html", session, status=status.value, title=TITLES.get(status, "未能完成操作"),
+    title = "无权使用这部分功能" if isinstance(exc, AccessDenied) else TITLES.get(status, "未能完成操作")
+    return web.page("message.html", session, status=status.value, title=title,
                     body=body, headers=error_headers(exc))
 
 

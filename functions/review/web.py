@@ -19,8 +19,8 @@ from markupsafe import Markup, escape
 from site_builder.templating import environment
 
 from .. import config
-from ..domain.access import Permission, allowed
-from ..domain.errors import InvalidSubmission, NotFoundError, PageExpired
+from ..domain.access import Permission, allowed, denied_message
+from ..domain.errors import AccessDenied, InvalidSubmission, NotFoundError, PageExpired
 from ..formdata import read_pairs
 from ..http import cookie as cookie_value
 from ..http import is_https as _is_https
@@ -96,6 +96,11 @@ def form(event) -> dict[str, str]:
     return dict(read_pairs(event.decoded_body or "", max_fields=50))
 
 
+def form_values(event, name: str) -> list[str]:
+    """Every value of a field that may repeat (the cases ticked in a list)."""
+    return [value for key, value in read_pairs(event.decoded_body or "", max_fields=50) if key == name]
+
+
 def int_field(data: dict[str, str], name: str) -> int:
     value = data.get(name, "")
     if not (value.isascii() and value.isdigit() and len(value) <= 12):
@@ -124,7 +129,7 @@ def posted_by(event, permission: Permission | None = None) -> tuple[Session, dic
     if not same_origin(event) or not accounts.csrf_ok(session, data.get("csrf")):
         raise CsrfFailed()
     if permission is not None and not allowed(session.staff.role, permission):
-        raise Forbidden()
+        raise AccessDenied(denied_message(session.staff.role, permission))
     return session, data
 
 

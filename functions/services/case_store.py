@@ -7,8 +7,9 @@
 - The record is listed where staff look for it (`Case.listings`): open cases in the queue by nearest
   deadline, finished ones apart from it, every case under its stage and by the time it came in, each
   entry with only what the lists show; and by arrival in FACTS with what the figures of 办理情况统计
-  and 决策参考 need (`statistics.CaseFacts`), so they read small entries, never cases. The Store keeps
-  the handling unit's path, so a list is read for a whole subtree at once.
+  and 决策参考 need (`statistics.CaseFacts`), so they read small entries, never cases; and under keyed
+  hashes of the petitioner's name and mobile (`contact_index`), so staff find it by either. The Store
+  keeps the handling unit's path, so a list is read for a whole subtree at once.
 - The dashboard's counts per stage are counters of every unit on the case's path (`cases@{unit}`,
   named `{row}|{stage}`, row being the child of that unit the case lies under, or the unit itself),
   and the cases received per month (`received|{YYYY-MM}`), changed in the same write as the case.
@@ -27,6 +28,7 @@ from functions.domain.time_limits import CHINA, china_date
 from functions.store import row_of
 from functions.store.protocol import AuditEvent, CounterIncrement, Listing, Part, Record
 
+from .contact_index import sorts_of
 from .context import PortalContext
 
 RECEIVED_COUNTER = "received"
@@ -87,9 +89,12 @@ def counter_scope(unit: str) -> str:
     return f"cases@{unit}"
 
 
-def record_of(case: Case, created_at: dt.datetime, version: int = 1, stored: dict[str, int] | None = None) -> Record:
+def record_of(case: Case, created_at: dt.datetime, version: int = 1, stored: dict[str, int] | None = None,
+              secret_key: bytes | None = None) -> Record:
     listings = tuple(Listing(name, sort, summary) for name, sort, summary in case.listings())
     listings += (Listing(FACTS, arrival(case.received), CaseFacts.of(case).to_summary()),)
+    if secret_key is not None:  # found by the petitioner's name or mobile, as keyed hashes (contact_index)
+        listings += tuple(Listing(name, sort, case.queue_summary()) for name, sort in sorts_of(case, secret_key))
     counts = stored if stored is not None else {kind: len(getattr(case, kind)) for kind in APPENDED}
     return Record(COLLECTION, case.reference, {**case.to_data(), COUNTS: counts}, created_at, case.handling_unit,
                   version, listings)
@@ -128,7 +133,8 @@ def count_changes(ctx: PortalContext, old: Case | None, new: Case) -> tuple[Coun
 def first_write(ctx: PortalContext, case: Case, received: dt.datetime) -> tuple[Record, tuple[Part, ...],
                                                                                tuple[CounterIncrement, ...]]:
     """Record, parts and counters of a new case."""
-    return record_of(case, received), new_parts(case, {}, {}), count_changes(ctx, None, case)
+    return (record_of(case, received, secret_key=ctx.secret_key), new_parts(case, {}, {}),
+            count_changes(ctx, None, case))
 
 
 def save(ctx: PortalContext, stored: StoredCase, new: Case, audit: AuditEvent,
@@ -140,7 +146,7 @@ def save(ctx: PortalContext, stored: StoredCase, new: Case, audit: AuditEvent,
     counts = dict(stored.stored)
     for part in parts:
         counts[part.kind] = max(counts.get(part.kind, 0), part.seq + 1)
-    record = ctx.store.update(record_of(new, stored.created_at, stored.version, counts),
+    record = ctx.store.update(record_of(new, stored.created_at, stored.version, counts, ctx.secret_key),
                               expected_version=stored.version, audit=audit, parts=parts,
                               counters=count_changes(ctx, stored.case, new), new_records=new_records)
     read = {kind: stored.read.get(kind, 0) + sum(1 for p in parts if p.kind == kind) for kind in APPENDED}

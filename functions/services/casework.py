@@ -42,7 +42,7 @@ from functions.domain.text import reject_control_characters
 from functions.domain.time_limits import TIME_LIMITS
 from functions.store.protocol import AuditEvent, Entry, Record, VersionConflict
 
-from . import case_store, dialogue
+from . import audit_log, case_store, dialogue
 from .accounts import Staff
 from .case_store import StoredCase
 from .context import PortalContext
@@ -77,6 +77,7 @@ class QueueRow:
     review_reasons: str = ""
     attachments: str = ""
     mailbox: str = ""  # the 领导信箱 it was written to, by name
+    version: int = 0   # of the case when the list was read: a bulk action names it
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ def row_of(ctx: PortalContext, entry: Entry, today: dt.date) -> QueueRow:
                     received=dt.datetime.fromisoformat(s["received"]),
                     rating=RATING_LABELS[Rating(s["rating"])] if s.get("rating") else "",
                     review_reasons=s.get("review_reasons", ""), attachments=s.get("attachments", ""),
-                    mailbox=_mailbox_name(ctx, s.get("mailbox")))
+                    mailbox=_mailbox_name(ctx, s.get("mailbox")), version=entry.version)
 
 
 def _mailbox_name(ctx: PortalContext, mailbox: str | None) -> str:
@@ -201,7 +202,7 @@ class CaseDetail:
     actions: list[transitions.Transition]
     lock: EditLock | None
     children: list[tuple[str, str]]
-    timeline: list[AuditEvent]
+    timeline: list[audit_log.Line]
     mailbox: str = ""
     draft: dialogue.Draft | None = None  # the redacted copy 公开选登 starts from, when it is offered
 
@@ -231,7 +232,7 @@ def case_detail(ctx: PortalContext, staff: Staff, reference: str, reveal: bool =
         revealed=reveal, can_reveal=allowed(staff.role, Permission.reveal_contact), can_act=can_act,
         actions=(actions := available_actions(ctx, stored, staff)), lock=holder(ctx, case),
         children=[(code, ctx.org[code].name) for code in ctx.org.subtree(staff.unit) if code != staff.unit],
-        timeline=ctx.store.audit_trail(COLLECTION, reference), mailbox=_mailbox_name(ctx, case.mailbox),
+        timeline=audit_log.lines(ctx, ctx.store.audit_trail(COLLECTION, reference)), mailbox=_mailbox_name(ctx, case.mailbox),
         draft=dialogue.draft(case) if any(t.name == "publish" for t in actions) else None)
 
 
@@ -338,3 +339,30 @@ def _audit_only(ctx: PortalContext, staff: Staff, stored: StoredCase, action: st
 
 def stage_choices() -> list[tuple[str, str]]:
     return [(s.value, s.label) for s in Stage]
+
+
+# --- confirmations and what a finished action says -------------------------------------------------
+
+# Actions that cannot be taken back: the form asks for a tick first (works without any script).
+CONFIRMATIONS = {
+    "not_accept": "我已核实：这件信访事项不予受理，理由将告知信访人",
+    "close": "我已核实：答复无误，办结这件信访事项",
+    "return": "我已核实：这件信访事项不属于本单位职责，退回交办单位",
+}
+CHANGES = {"note": "备注已添加。", "lock": "已标记为由您处理，15 分钟内他人不能办理。", "unlock": "已释放，其他人可以办理。"}
+
+
+def check_confirmed(action: str, confirmed: bool) -> None:
+    if action in CONFIRMATIONS and not confirmed:
+        raise InvalidSubmission(f"请先勾选“{CONFIRMATIONS[action]}”，再提交", field="confirm")
+
+
+def done_message(done: str | None, reference: str | None = None) -> str | None:
+    """What the page says after a change (`done` names it; anything else says nothing)."""
+    if done in CHANGES:
+        text = CHANGES[done]
+    elif done in transitions.TRANSITIONS:
+        text = f"已完成“{transitions.TRANSITIONS[done].label}”。"
+    else:
+        return None
+    return f"信访事项 {reference}：{text}" if reference else text

@@ -8,11 +8,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from functions.domain.access import Permission, allowed
-from functions.domain.errors import InvalidSubmission, NotFoundError
+from functions.domain.access import Permission, allowed, denied_message
+from functions.domain.errors import AccessDenied, InvalidSubmission
 from functions.store.protocol import Entry
 
 from .accounts import Staff
@@ -22,9 +22,10 @@ STALE_PAGE = "翻页链接已失效，请回到第一页重新查看"
 
 
 def require(staff: Staff, permission: Permission) -> None:
-    """Without the permission the area answers like a page that does not exist."""
+    """Without the permission the area answers 403 and names the roles that open it (which areas a
+    role opens is no secret; what lies outside the staff member's scope still answers like nothing)."""
     if not allowed(staff.role, permission):
-        raise NotFoundError("没有这个页面")
+        raise AccessDenied(denied_message(staff.role, permission))
 
 
 def in_scope(ctx: PortalContext, staff: Staff, unit: str | None) -> bool:
@@ -86,3 +87,63 @@ def every(ctx: PortalContext, readings: Sequence[Reading], batch: int = 500) -> 
         yield from entries
         if token is None:
             return
+
+
+# --- bounded scans: filters the Store cannot answer by index --------------------------------------
+
+SCAN_BATCH = 200
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """One page of a filtered scan: what matched, the token to go on (None: nothing more), and how
+    many entries this request read; `spent` says the request stopped because it had read its budget."""
+
+    found: list
+    next_token: str | None
+    read: int
+    spent: bool
+
+
+def _scan_token(inner: str | None, skip: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps(["scan", inner, skip]).encode()).decode("ascii")
+
+
+def _unscan(token: str | None) -> tuple[str | None, int]:
+    if not token:
+        return None, 0
+    try:
+        tag, inner, skip = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
+    except (ValueError, TypeError, UnicodeError, binascii.Error):
+        raise InvalidSubmission(STALE_PAGE) from None
+    if tag != "scan" or not (inner is None or isinstance(inner, str)) or not isinstance(skip, int) \
+            or not 0 <= skip <= SCAN_BATCH * 2:
+        raise InvalidSubmission(STALE_PAGE)
+    return inner, skip
+
+
+def scan(fetch: Callable[[str | None, int], tuple[list, str | None]], keep: Callable[[object], bool],
+         limit: int, budget: int, token: str | None = None) -> Scanned:
+    """Up to `limit` items that `keep` accepts, reading at most `budget` items (in batches of
+    SCAN_BATCH) through `fetch(store_token, n)`. The token it returns resumes exactly after the last
+    item looked at, even inside a batch (the batch is read again and its first items skipped)."""
+    inner, skip = _unscan(token)
+    found: list = []
+    read = 0
+    while read < budget:
+        try:
+            items, following = fetch(inner, skip + min(SCAN_BATCH, budget - read))
+        except ValueError:  # a token the Store cannot read
+            raise InvalidSubmission(STALE_PAGE) from None
+        for i in range(skip, len(items)):
+            read += 1
+            if keep(items[i]):
+                found.append(items[i])
+                if len(found) == limit:
+                    more = _scan_token(inner, i + 1) if i + 1 < len(items) else (
+                        _scan_token(following, 0) if following is not None else None)
+                    return Scanned(found, more, read, False)
+        if following is None:
+            return Scanned(found, None, read, False)
+        inner, skip = following, 0
+    return Scanned(found, _scan_token(inner, skip), read, True)

@@ -118,7 +118,7 @@ def test_a_closed_case_leaves_the_queue_and_is_found_among_the_finished(portal):
     app, ctx, browser = portal
     ref = new_case(Browser(app))
     city = browser("city_approver")
-    for action, fields in (("accept", {}), ("start", {}), ("reply", {"reply": "已办理。"}), ("close", {})):
+    for action, fields in (("accept", {}), ("start", {}), ("reply", {"reply": "已办理。"}), ("close", {"confirm": "yes"})):
         assert city.submit(f"/review/cases/{ref}/action", {"action": action, "version": version_of(ctx, ref),
                                                              **fields}).status_code == 303
     assert ctx.store.listing("petition", "queue", "130000") == ([], None)
@@ -160,6 +160,6 @@ def test_the_audit_log_and_the_staff_list_page_through_their_subtree(portal, mon
     actions, url = [], "/review/audit"
     while url:
         html = auditor.get(url).text
-        actions += re.findall(r"<td>(staff_added|login)</td>", html)
+        actions += re.findall(r'<td data-label="操作">(添加工作人员|登录)</td>', html)
         url = next_link(html)
-    assert actions.count("staff_added") == 16 and actions.count("login") == 2
+    assert actions.count("添加工作人员") == 16 and actions.count("登录") == 2

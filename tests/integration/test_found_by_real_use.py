@@ -128,7 +128,7 @@ def test_after_returning_a_case_the_handler_lands_on_the_queue_not_a_missing_pag
     act(city, ctx, ref, "accept")
     act(city, ctx, ref, "assign", target_unit="130123")
     county = browser("county_handler")
-    returned = act(county, ctx, ref, "return", reason="不属于本县职责。")
+    returned = act(county, ctx, ref, "return", reason="不属于本县职责。", confirm="yes")
     assert returned.status_code == 303 and returned.headers["location"].startswith("/review/cases")
     assert "没有这个页面" not in county.get(returned.headers["location"]).text
     assert case_of(ctx, ref).stage.value == "returned"

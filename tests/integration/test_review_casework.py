@@ -58,7 +58,7 @@ def test_a_case_travels_down_the_tree_and_back_to_the_petitioner(office):
     status = public.get(f"/api/petitions/{ref}/status", headers={"X-Query-Code": code}).json()
     assert status["stage_label"] == "已答复" and status["reply"]["text"] == "经核查，已责成村委会补充公示。"
     assert status["handling_unit"] == "正定县"
-    assert act(browser("county_approver"), ctx, ref, "close").status_code == 303
+    assert act(browser("county_approver"), ctx, ref, "close", confirm="yes").status_code == 303
     actions = [e.action for e in ctx.store.audit_trail("petition", ref)]
     assert actions[:6] == ["submitted", "accept", "assign", "start", "reply", "close"]
 

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from functions.domain.access import Role
-from functions.domain.errors import InvalidSubmission, NotFoundError
+from functions.domain.errors import AccessDenied, InvalidSubmission, NotFoundError
 from functions.services import decision
 from functions.services.accounts import Staff
 from functions.services.context import PortalContext
@@ -104,8 +104,8 @@ def test_a_city_auditor_sees_the_same_city_figures_and_no_other_city(ctx):
         decision.decision(ctx, CITY_AUDITOR, "130000", "2026-04", "2026-05")
 
 
-def test_a_handler_has_no_decision_page(ctx):
-    with pytest.raises(NotFoundError):
+def test_a_handler_is_told_the_decision_page_is_for_approvers_and_auditors(ctx):
+    with pytest.raises(AccessDenied, match="需要审核员或审计员角色，您的角色是办理员"):
         decision.decision(ctx, Staff("h", "办理员", "130100", Role.handler), None, None, None)
 
 
