@@ -11,7 +11,6 @@ from ..models import (
     KIND_LABELS,
     NORMATIVE_DOCUMENT_LEVELS,
     PARTY_REGULATION_LEVELS,
-    UNIT_LEVEL_LABELS,
     VALIDITY_LABELS,
     Kind,
     Validity,
@@ -84,10 +83,13 @@ def _section_index(content: ContentSet, kind: Kind, title: str, sections, docs: 
     folder = {Kind.regulation: "regulations", Kind.policy: "policies"}[kind]
     uri = f"{folder}/index.md"
     lines = [f"# {title}", "", f"共收录{KIND_LABELS[kind]} {len(docs)} 件。", ""]
-    lines += ['<div class="portal-facets" markdown>', ""]
+    # Documents first: the facets fold into one line above them (a <details>, no JavaScript needed).
+    headings = "、".join(heading.removeprefix("按") for heading, _, _ in sections)
+    lines += ['<details class="portal-facets" markdown>', f"<summary>分类浏览（{headings}）</summary>", "",
+              '<div class="portal-facets__groups" markdown>', ""]
     for heading, facet_lines, _ in sections:
-        lines += [f"## {heading}", "", *facet_lines, ""]
-    lines += ["</div>", "", "## 最新公布", ""]
+        lines += ['<div markdown>', "", f"## {heading}", "", *facet_lines, "", "</div>", ""]
+    lines += ["</div>", "</details>", "", "## 最新公布", ""]
     lines += [document_item(content, doc, uri) for doc in docs[:20]] or ["暂无文件。"]
     return Page(uri, "\n".join(lines) + "\n")
 
