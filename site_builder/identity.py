@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from .models import NonEmpty, Strict
 
@@ -18,19 +18,31 @@ SITE_FILE = "site.yaml"
 ICP_REGISTRY = "https://beian.miit.gov.cn/"
 POLICE_REGISTRY = "https://www.beian.gov.cn/portal/registerSystemInfo?recordcode={code}"
 
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9][0-9 ()（）-]{4,24}$")]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,}$")]
-# 冀ICP备12345678号 or 冀ICP备12345678号-1
-Icp = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[\u4e00-\u9fa5]ICP备\d{6,10}号(-\d{1,3})?$")]
-# 冀公网安备 13010202000001号
-Police = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[\u4e00-\u9fa5]公网安备 ?\d{14}号$")]
-SiteCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{10}$")]
-Emblem = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_/-]+\.(png|svg|jpg)$")]
+def _shaped(pattern: str, message: str):
+    """A text field that must match `pattern`; otherwise `message` (Chinese, with an example)."""
+    compiled = re.compile(pattern)
 
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise ValueError(message)
+        return value
+
+    return Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(check)]
+
+
+Phone = _shaped(r"[0-9][0-9 ()（）-]{4,24}", "联系电话只能填数字、空格和“-”，例如 0311-87654321")
+Email = _shaped(r"[^@\s]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,}", "电子邮箱格式不对，例如 webmaster@example.org.cn")
+Postcode = _shaped(r"\d{6}", "邮政编码是 6 位数字，例如 050000")
+Icp = _shaped(r"[\u4e00-\u9fa5]ICP备\d{6,10}号(-\d{1,3})?",
+              "ICP 备案号应照备案通知填写，例如 冀ICP备12345678号 或 冀ICP备12345678号-1")
+Police = _shaped(r"[\u4e00-\u9fa5]公网安备 ?\d{14}号",
+                 "公安机关备案号应照备案通知填写，例如 冀公网安备 13010202000001号（14 位数字）")
+SiteCode = _shaped(r"\d{10}", "网站标识码是 10 位数字")
+Emblem = _shaped(r"[A-Za-z0-9_/-]+\.(png|svg|jpg)", "标识图片应为 content/ 下的 PNG、SVG 或 JPG 文件路径，例如 assets/emblem.png")
 
 class Contact(Strict):
     address: NonEmpty  # 通信地址
-    postcode: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] | None = None  # 邮政编码
+    postcode: Postcode | None = None  # 邮政编码
     phone: Phone | None = None  # 联系电话
     email: Email | None = None  # 电子邮箱
 
@@ -60,8 +72,3 @@ class SiteIdentity(Strict):
         data["police_link"] = self.police_link
         return data
 
-
-# Field names as editors see them (for messages about content/site.yaml).
-LABELS = {"sponsor": "主办单位", "organizer": "承办单位", "contact": "联系方式", "address": "通信地址",
-          "postcode": "邮政编码", "phone": "联系电话", "email": "电子邮箱", "icp": "ICP 备案号",
-          "police": "公安机关备案号", "site_code": "网站标识码", "emblem": "标识图片"}
