@@ -57,6 +57,16 @@ def tracking_result(page, ctx, clock) -> None:
     page.wait_for_selector(".portal-steps")
 
 
+def choose(page, name: str, javascript: bool) -> None:
+    """Press a toolbar control: a button acting in the page, or (without JavaScript) a link that
+    goes through the switch and comes back."""
+    if javascript:
+        page.get_by_role("button", name=name, exact=True).click()
+        return
+    with page.expect_navigation(url=page.url):
+        page.get_by_role("link", name=name, exact=True).click()
+
+
 @pytest.mark.parametrize("width", [360, 1280])
 @pytest.mark.parametrize("mode", list(MODES))
 def test_no_public_page_has_a_serious_accessibility_violation(browser, width, mode):
@@ -109,18 +119,17 @@ def test_high_contrast_and_elder_modes_follow_the_reader_from_page_to_page(brows
     page = open_context(browser, 360, javascript=javascript).new_page()
     page.goto("/regulations/")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
-    page.get_by_role("link" if not javascript else "button", name="高对比度").click()
-    page.wait_for_function("getComputedStyle(document.body).backgroundColor === 'rgb(0, 0, 0)'") if javascript else None
+    choose(page, "高对比度", javascript)
     assert page.url.endswith("/regulations/")  # without JavaScript: back on the same page
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
-    page.get_by_role("link" if not javascript else "button", name="适老化").click()
+    choose(page, "适老化", javascript)
     page.goto("/regulations/zuzhi-gongzuo-2015/")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
     assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "24px"  # 20 px × 1.2
     assert page.locator(".md-sidebar--secondary").is_hidden()  # one column
     if javascript:
         assert page.get_by_role("button", name="高对比度").get_attribute("aria-pressed") == "true"
-    page.get_by_role("link" if not javascript else "button", name="恢复默认").click()
+    choose(page, "恢复默认", javascript)
     page.goto("/news/")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
     assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "20px"
@@ -130,12 +139,9 @@ def test_high_contrast_and_elder_modes_follow_the_reader_from_page_to_page(brows
 def test_three_text_sizes(browser, javascript):
     page = open_context(browser, 360, javascript=javascript).new_page()
     page.goto("/news/")
-    role = "button" if javascript else "link"
     sizes = []
     for name in ["大", "特大", "标准"]:
-        page.get_by_role(role, name=name, exact=True).click()
-        if not javascript:
-            page.wait_for_load_state()
+        choose(page, name, javascript)
         sizes.append(page.evaluate("getComputedStyle(document.documentElement).fontSize"))
     assert sizes == ["24px", "28px", "20px"]
 
@@ -194,3 +200,13 @@ def test_wide_tables_scroll_inside_the_page_on_a_phone(browser):
     for path in ["/regulations/zuzhi-gongzuo-2015/", "/regulations/zuzhi-gongzuo-2020/", "/regulations/"]:
         page.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+
+
+def test_a_choice_made_without_javascript_wins_over_an_older_one_made_with_it(browser):
+    page = open_context(browser, 360).new_page()
+    page.goto("/news/")
+    page.get_by_role("button", name="高对比度").click()
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
+    page.goto("/forms/display?reset=1")  # the switch a page without JavaScript uses
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    assert page.get_by_role("button", name="高对比度").get_attribute("aria-pressed") == "false"

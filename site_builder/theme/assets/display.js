@@ -9,12 +9,13 @@
   var SIZES = ["standard", "large", "larger"];
 
   function read() {
-    var value = null;
-    try { value = localStorage.getItem("portal.display"); } catch (e) { /* private mode */ }
+    // The cookie first: both this script and the no-JavaScript switch write it, so it is the newest.
+    var m = document.cookie.match(/(?:^|; )portal_display=([a-z-]+)/);
+    var value = m ? m[1] : null;
     if (value === null) {
-      var m = document.cookie.match(/(?:^|; )portal_display=([a-z-]+)/);
-      value = m ? m[1] : "standard";
+      try { value = localStorage.getItem("portal.display"); } catch (e) { /* private mode */ }
     }
+    value = value || "standard";
     var parts = value.split("-");
     return { size: SIZES.indexOf(parts[0]) >= 0 ? parts[0] : "standard",
              contrast: parts.indexOf("contrast") > 0, elder: parts.indexOf("elder") > 0 };
