@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .identity import SiteIdentity
 from .models import CalendarDay, ChronicleEntry, Kind, Mailbox, PublishedDocument, Survey, Validity
 from .org import OrgTree
 from .sources import Problem, YamlDoc
@@ -69,6 +70,7 @@ class ContentSet:
     calendar: list[CalendarDay] = field(default_factory=list)  # working-day overrides, by date
     drafts: dict[str, Document] = field(default_factory=dict)
     mailboxes: dict[str, Mailbox] = field(default_factory=dict)  # 领导信箱 by id, units resolved to codes
+    identity: SiteIdentity | None = None  # content/site.yaml: 主办单位, contact, filing numbers
 
     def of_kind(self, kind: Kind) -> list[Document]:
         """Documents of one kind, newest first."""

@@ -22,6 +22,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from .checks import UNITS_FILE, check_cross_references, check_units, missing_unit
 from .china_time import china_today
 from .content import ContentError, ContentSet, Document
+from .identity import SITE_FILE, SiteIdentity
 from .messages import EDITOR, readable_errors
 from .models import (
     FRONT_MATTER_MODELS,
@@ -110,7 +111,7 @@ def read_content(root: Path | str, today: dt.date | None = None) -> Reading:
                          chronicle=sorted(chronicle, key=lambda e: e.date, reverse=True),
                          surveys=surveys, survey_paths={k: v[0] for k, v in survey_lines.items()},
                          pages=pages, calendar=_load_calendar(root, problems), drafts=drafts,
-                         mailboxes=_load_mailboxes(root, org, problems))
+                         mailboxes=_load_mailboxes(root, org, problems), identity=_load_identity(root, problems))
     problems.extend(check_cross_references(content, survey_lines))
     if problems:
         return Reading(content, _one_per_placeholder(problems))
@@ -267,6 +268,17 @@ def _load_mailboxes(root: Path, org: OrgTree, problems: list[Problem]) -> dict[s
         else:
             found[box.id] = box.model_copy(update={"unit": code})
     return found
+
+
+def _load_identity(root: Path, problems: list[Problem]) -> SiteIdentity | None:
+    """content/site.yaml (optional): the footer's 主办单位, contact and filing numbers."""
+    data = _load_yaml_model(root / SITE_FILE, SITE_FILE, SiteIdentity, problems) if (root / SITE_FILE).is_file() else None
+    if data is None:
+        return None
+    identity, lines = data
+    if identity.emblem and not (root / identity.emblem).is_file():
+        problems.append(Problem(SITE_FILE, lines.line_of(("emblem",)), "emblem", f"标识图片“{identity.emblem}”不存在"))
+    return identity
 
 
 def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> YamlDoc | None:

@@ -22,6 +22,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from . import display
 from .build_context import today_from_env
 from .live_site import LiveSite
 from .loader import ContentError, ContentSet, load_content
@@ -33,7 +34,8 @@ from .pages.feeds import news_feed
 from .pages.home import home_page, survey_pages
 from .pages.listings import listing_pages
 from .pages.mailboxes import mailbox_pages
-from .pages.public_forms import form_for_page, shell_name
+from .pages.public_forms import form_for_page, guide_layout, shell_name
+from .pages.site_info import site_info_pages
 from .plain_markdown import PlainMarkdown
 from .render_cache import RenderCache, fingerprint
 from .shells import rooted
@@ -89,6 +91,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._bodies = BodyRenderer(self._cache, key, plain)
         filler = TemplateFiller() if self.config.fill_templates else None
         self._outputs = PageOutputs(self._site, filler, key, self._bodies)
+        identity = self.content.identity
+        config.extra["identity"] = identity.for_theme() if identity else None  # the footer reads it
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -97,10 +101,14 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 files.remove(file)  # data files are not pages; drafts (draft: true) are not published
         generated = [home_page(self.content), *listing_pages(self.content), *survey_pages(self.content),
                      *mailbox_pages(self.content)]
+        generated += site_info_pages(config["nav"] or [], generated, config["site_name"], self.content.identity)
         for page in generated:
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"{page.src_uri} 由系统生成，请不要在 content/ 中手写同名文件")
             files.append(File.generated(config, page.src_uri, content=page.markdown))
+        for choice in display.choices():  # the no-JavaScript display modes (site_builder/display.py)
+            files.append(File.generated(config, f"{display.VARIANTS_URI}/{choice.key}.css",
+                                        content=display.variant_css(choice)))
         site_url = config.get("site_url") or os.environ.get("PORTAL_SITE_URL") or "http://127.0.0.1:8000/"
         files.append(File.generated(config, "news/rss.xml",
                                     content=news_feed(self.content, site_url, config["site_name"])))
@@ -144,6 +152,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             return html
         if head is not None:
             html = head + "\n" + document_body(self.content, self.content.documents[src], html)
+        html = guide_layout(src, html)
         return html if form is None else f"{html}\n{form}"
 
     def on_env(self, env, config, files):

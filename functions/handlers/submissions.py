@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler import Response
 from .. import config, guard, openapi, origin
 from ..domain.errors import DomainError
 from ..http import error_headers, json_error, make_resolver, message_of, method_not_allowed, status_of, unexpected
-from ..routes import dialogue, forms, submissions
+from ..routes import dialogue, display, forms, submissions
 from ..services import ratelimits
 
 # Bodies are never logged: they carry names, mobile numbers and ID numbers.
@@ -36,6 +36,7 @@ def render_error(exc: Exception) -> Response:
 app = make_resolver(render_error=render_error)
 app.include_router(submissions.router)
 app.include_router(forms.router)
+app.include_router(display.router)
 app.include_router(openapi.router)
 app.include_router(dialogue.router)
 

@@ -151,10 +151,13 @@ def section_index(content: ContentSet, kind: Kind, title: str, sections, docs: l
     folder = KIND_FOLDERS[kind]
     uri = f"{folder}/index.md"
     lines = [f"# {title}", "", f"共收录{KIND_LABELS[kind]} {len(docs)} {count}。", ""]
-    lines += ['<div class="portal-facets" markdown>', ""]
+    # Documents first: the facets fold into one line above them (a <details>, no JavaScript needed).
+    headings = "、".join(heading.removeprefix("按") for heading, _, _ in sections)
+    lines += ['<details class="portal-facets" markdown>', f"<summary>分类浏览（{headings}）</summary>", "",
+              '<div class="portal-facets__groups" markdown>', ""]
     for heading, facet_lines, _ in sections:
-        lines += [f"## {heading}", "", *facet_lines, ""]
-    lines += ["</div>", "", f"## {latest}", ""]
+        lines += ['<div markdown>', "", f"## {heading}", "", *facet_lines, "", "</div>", ""]
+    lines += ["</div>", "</details>", "", f"## {latest}", ""]
     lines += [document_item(content, doc, uri) for doc in docs[:20]] or ["暂无文件。"]
     return Page(uri, "\n".join(lines) + "\n")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .. import forms
 from ..loader import ContentSet
 from ..models import Kind
@@ -36,6 +38,30 @@ def form_for_page(content: ContentSet, src_uri: str) -> str | None:
         if survey and survey.opens <= content.today <= survey.closes:
             return '<h2 id="answer">参与调查</h2>\n' + forms.survey_form(survey_id, survey, content.org)
     return None
+
+
+_H1_END = re.compile(r"</h1>")
+_H2 = re.compile(r"(?=<h2[ >])")
+_H2_WHOLE = re.compile(r"^(<h2[^>]*>.*?</h2>)", re.S)
+
+
+def guide_layout(src_uri: str, html: str) -> str:
+    """The petition guide on a phone: a jump to the form at the top, each section of guidance folded
+    under its heading (<details>, open with a tap, no JavaScript needed)."""
+    if src_uri != "petition/index.md":
+        return html
+    jump = '<p><a class="portal-jump" href="#form">直接填写信访事项</a></p>'
+    html = _H1_END.sub("</h1>\n" + jump, html, count=1) if _H1_END.search(html) else jump + html
+    head, *sections = _H2.split(html)
+    folded = []
+    for section in sections:
+        match = _H2_WHOLE.match(section)
+        if match is None:
+            folded.append(section)
+            continue
+        heading, rest = match.group(1), section[match.end():]
+        folded.append(f'<details class="portal-guide"><summary>{heading}</summary>{rest}</details>\n')
+    return head + "".join(folded)
 
 
 def shell_name(content: ContentSet, src_uri: str) -> str | None:
