@@ -240,4 +240,7 @@ def logout(ctx: PortalContext, session: Session) -> None:
 
 
 def csrf_ok(session: Session, sent: str | None) -> bool:
-    return bool(sent) and hmac.compare_digest(session.csrf, sent)
+    if not sent:
+        return False
+    # as bytes: compare_digest refuses str with non-ASCII characters (a TypeError, so a 500)
+    return hmac.compare_digest(session.csrf.encode(), sent.encode())
