@@ -4,12 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast check build package system-deps lock clean
+.PHONY: run lint test test-fast check build package system-deps lock clean
 
 run: $(STAMP)
 	$(BIN)/portal serve
 
-test: $(STAMP) system-deps
+# Lint and types first (pyproject.toml's [tool.ruff] and [tool.mypy]); a finding fails the run.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint system-deps
 	$(BIN)/python -m pytest
 
 # The quick loop while coding: unit and contract tests, no browser, no site build (under a minute).

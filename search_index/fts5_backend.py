@@ -6,8 +6,8 @@ shared with Whoosh, so both backends give the same answers in the same order.
 
 Tables: `doc` (the DocTable's columns, with the 文号 key; the IndexRecord and the text as phrases are looked
 for in it, both compressed; word counts per field; id = FTS rowid), `text` (FTS5, contentless:
-title, body, title_parts, body_parts), `vocabulary` and `instances` (fts5vocab over `text`). Opened read-only and `immutable`, so SQLite takes no locks
-(the Lambda's file system is read-only anyway).
+title, body, title_parts, body_parts), `vocabulary` and `instances` (fts5vocab over `text`). Opened
+read-only and `immutable`, so SQLite takes no locks (the Lambda's file system is read-only anyway).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .ranking import WEIGHTS
 from .analyzer import lengths
+from .ranking import WEIGHTS
 from .records import IndexRecord, packed_literal, unpack_literal
 from .table import ROW
 
@@ -102,7 +102,7 @@ class Fts5Backend:
             rows = self._db.execute(f"SELECT id, {', '.join(columns)} FROM doc").fetchall()
         out = {field: [0] * (max((r[0] for r in rows), default=0) + 1) for field in WEIGHTS}
         for number, *counts in rows:
-            for field, count in zip(WEIGHTS, counts):
+            for field, count in zip(WEIGHTS, counts, strict=True):
                 out[field][number] = count
         return out
 

@@ -155,7 +155,7 @@ class Matcher:
     def _scores(self, word: str, among: set[int]) -> dict[int, float]:
         ids, scores, _ = self._entry(word)
         if len(among) * 16 >= len(ids):
-            return dict(zip(ids, scores))
+            return dict(zip(ids, scores, strict=True))
         out = {}
         for doc in among:
             i = bisect_left(ids, doc)

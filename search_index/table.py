@@ -13,7 +13,6 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 
-
 ROW = ("path", "type", "issuer", "level", "validity", "unit", "date", "effective", "doc_number")
 
 
@@ -38,7 +37,7 @@ class DocTable:
         self.columns: dict[str, list] = {}
         for at, name in enumerate(ROW, 1):
             column, empty = [None] * size, 0 if name in ("date", "effective") else ""
-            for doc, row in zip(docs, rows):
+            for doc, row in zip(docs, rows, strict=True):
                 column[doc] = row[at] or empty
             self.columns[name] = column
         date = self.columns["date"]

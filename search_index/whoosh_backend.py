@@ -33,7 +33,6 @@ from .records import IndexRecord, packed_literal, unpack_literal
 from .table import ROW
 
 
-
 class TokenString(Tokenizer):
     """Reads the analyzer's token strings: words separated by spaces."""
 
@@ -127,7 +126,7 @@ class WhooshBackend:
         self._reader = self._searcher.reader()
         self._leaves = [(leaf, offset, leaf.deleted_docs_set) for leaf, offset in self._reader.leaf_readers()]
         self._rows: dict[int, list] = {}  # live document number → row (table.ROW, then lengths)
-        for (leaf, offset, deleted), column in zip(self._leaves, self._column("row", split=True)):
+        for (_, offset, deleted), column in zip(self._leaves, self._column("row", split=True), strict=True):
             self._rows.update((offset + d, json.loads(raw)) for d, raw in enumerate(column) if d not in deleted)
         self._lock = threading.Lock()
 
@@ -172,7 +171,7 @@ class WhooshBackend:
         size = max(self._rows, default=-1) + 1
         out = {field: [0] * size for field in WEIGHTS}
         for doc, row in self._rows.items():
-            for field, count in zip(WEIGHTS, row[len(ROW):]):
+            for field, count in zip(WEIGHTS, row[len(ROW):], strict=True):
                 out[field][doc] = count
         return out
 

@@ -128,9 +128,9 @@ def counter_deltas(survey: Survey, answers: dict[str, Answer], unit: str | None)
         deltas.append((f"{question.id}#answered", 1))
         if question.type in ("single", "scale"):
             deltas.append((f"{question.id}={value}", 1))
-        elif question.type == "multiple":
+        elif question.type == "multiple" and isinstance(value, list):  # validate_answers: a list of options
             deltas += [(f"{question.id}={option}", 1) for option in value]
-        if question.type in ("scale", "number"):
+        if question.type in ("scale", "number") and isinstance(value, int):  # validate_answers: an int
             deltas.append((f"{question.id}#sum", value))
     if unit:
         deltas += [(f"{unit}|{name}", delta) for name, delta in list(deltas)]

@@ -22,8 +22,18 @@ from pydantic import BaseModel, WithJsonSchema
 
 from search_index.engine import SearchEngine, open_engine
 from search_index.errors import SearchUnavailable
-from search_index.request import (DEFAULT_SIZE, LEVELS, MAX_PAGE, MAX_QUERY, MAX_SIZE, SORTS, TYPES,
-                                  VALIDITIES, InvalidSearch, parse_request)
+from search_index.request import (
+    DEFAULT_SIZE,
+    LEVELS,
+    MAX_PAGE,
+    MAX_QUERY,
+    MAX_SIZE,
+    SORTS,
+    TYPES,
+    VALIDITIES,
+    InvalidSearch,
+    parse_request,
+)
 from search_index.results import SearchResult
 
 from ..search_page import render_page
@@ -86,7 +96,7 @@ Size = _param(f"每页条数，1 到 {MAX_SIZE}",
 class SearchError(BaseModel):
     """The error body every handler sends (functions/http.py `error_response`)."""
 
-    statusCode: int
+    statusCode: int  # noqa: N815 - the documented JSON field name (functions/http.py error_response)
     message: str
     errors: dict[str, str] | None = None
 

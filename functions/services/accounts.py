@@ -22,6 +22,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -70,16 +71,19 @@ class Session:
     last_seen: dt.datetime
 
 
-def staff_of(data: dict, unit: str) -> Staff:
+def staff_of(data: dict[str, Any], unit: str) -> Staff:
     return Staff(data["username"], data["name"], unit, Role(data["role"]), data.get("disabled", False),
                  data.get("generation", 1), data.get("email"))
 
 
-def _staff(record: Record) -> Staff:
+def staff_from(record: Record) -> Staff:
+    """The account a staff record holds (add_staff always stores its unit)."""
+    if record.unit is None:
+        raise ValueError(f"staff record {record.key!r} has no unit")
     return staff_of(record.data, record.unit)
 
 
-def _listed(username: str, data: dict) -> tuple[Listing, ...]:
+def _listed(username: str, data: dict[str, Any]) -> tuple[Listing, ...]:
     shown = {k: data.get(k) for k in ("username", "name", "role", "disabled", "generation", "email")}
     return (Listing(ACCOUNTS, username, shown),)
 
@@ -118,15 +122,15 @@ def add_staff(store: Store, username: str, name: str, unit: str, role: Role, pas
         store.insert(record, audit=audit, counters=(CounterIncrement("staff", "accounts"),))
     except AlreadyExists:
         raise ConflictError(f"用户名“{username}”已被使用") from None
-    return _staff(record)
+    return staff_from(record)
 
 
 def get_staff(store: Store, username: str) -> Staff | None:
     record = store.get(STAFF, username.strip().lower())
-    return _staff(record) if record else None
+    return staff_from(record) if record else None
 
 
-def _change(store: Store, username: str, actor: str, now: dt.datetime, action: str, **changes) -> Staff:
+def _change(store: Store, username: str, actor: str, now: dt.datetime, action: str, **changes: Any) -> Staff:
     record = store.get(STAFF, username)
     if record is None:
         raise NotFoundError(f"没有用户“{username}”")
@@ -138,7 +142,7 @@ def _change(store: Store, username: str, actor: str, now: dt.datetime, action: s
                                expected_version=record.version, audit=audit)
     except VersionConflict:
         raise ConflictError(f"账号“{username}”刚刚被他人修改，请刷新页面后重试") from None
-    return _staff(changed)
+    return staff_from(changed)
 
 
 def disable_staff(store: Store, username: str, actor: str, now: dt.datetime) -> Staff:
@@ -185,19 +189,20 @@ def login(ctx: PortalContext, username: str, password: str, client: str) -> tupl
         ok = record is not None and not record.data.get("disabled", False)
     except (VerificationError, InvalidHashError):
         ok = False
-    if not ok:
+    if not ok or record is None:  # ok means there is a record
         _count_failure(store, username, client, now)
         store.append_audit(AuditEvent(STAFF, username or "-", now, actor="anonymous", action="login_failed",
                                       unit=record.unit if record else None))
         raise AuthenticationFailed("用户名或密码不正确")
-    staff = _staff(record)
+    staff = staff_from(record)
     token = secrets.token_urlsafe(32)
     key = hashlib.sha256(token.encode()).hexdigest()
-    data = {"username": staff.username, "generation": staff.generation, "csrf": secrets.token_urlsafe(32),
+    csrf = secrets.token_urlsafe(32)
+    data = {"username": staff.username, "generation": staff.generation, "csrf": csrf,
             "created": now.isoformat(), "last_seen": now.isoformat(), "revoked": False}
     store.insert(Record(SESSION, key, data, now, unit=staff.unit),
                  audit=AuditEvent(SESSION, key, now, actor=staff.username, action="login", unit=staff.unit))
-    return token, Session(key, staff, data["csrf"], now, now)
+    return token, Session(key, staff, csrf, now, now)
 
 
 def session_for(ctx: PortalContext, token: str | None) -> Session | None:
@@ -240,4 +245,7 @@ def logout(ctx: PortalContext, session: Session) -> None:
 
 
 def csrf_ok(session: Session, sent: str | None) -> bool:
-    return bool(sent) and hmac.compare_digest(session.csrf, sent)
+    if not sent:
+        return False
+    # as bytes: compare_digest refuses str with non-ASCII characters (a TypeError, so a 500)
+    return hmac.compare_digest(session.csrf.encode(), sent.encode())

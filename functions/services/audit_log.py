@@ -10,7 +10,7 @@ look at ("继续查找更早的记录"), so no request grows with the size of th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from functions.domain.access import Permission
@@ -20,7 +20,7 @@ from functions.domain.time_limits import CHINA
 from functions.domain.transitions import TRANSITIONS
 from functions.store.protocol import AuditEvent
 
-from .accounts import STAFF, Staff, staff_of
+from .accounts import STAFF, Staff, staff_from
 from .context import PortalContext
 from .scope import STALE_PAGE, require, scan
 
@@ -104,7 +104,7 @@ def filters_of(params: dict[str, str]) -> Filters:
 
 def _people(ctx: PortalContext, events: Sequence[AuditEvent]) -> dict[str, Staff]:
     names = sorted({e.actor for e in events if e.actor not in ACTORS})
-    return {r.key: staff_of(r.data, r.unit) for r in ctx.store.get_many(STAFF, names)} if names else {}
+    return {r.key: staff_from(r) for r in ctx.store.get_many(STAFF, names)} if names else {}
 
 
 def what(ctx: PortalContext, event: AuditEvent) -> str:
@@ -128,7 +128,7 @@ def lines(ctx: PortalContext, events: Sequence[AuditEvent]) -> list[Line]:
         out.append(Line(at=e.at, who=who, who_unit=who_unit, who_role=who_role, what=what(ctx, e),
                         about=f"{COLLECTIONS.get(e.collection, '记录')} {e.key}" if e.collection != STAFF else
                         f"工作人员 {e.key}", reference=e.key if e.collection == COLLECTION else "",
-                        unit=ctx.unit_names.get(e.unit, e.unit or "")))
+                        unit=ctx.unit_names.get(e.unit, e.unit) if e.unit else ""))
     return out
 
 
@@ -139,7 +139,7 @@ def _bounds(f: Filters) -> tuple[dt.datetime | None, dt.datetime | None]:
     return start, end
 
 
-def _keeps(f: Filters):
+def _keeps(f: Filters) -> Callable[[AuditEvent], bool]:
     start, end = _bounds(f)
 
     def keep(e: AuditEvent) -> bool:

@@ -68,7 +68,7 @@ def act_on_many(ctx: PortalContext, staff: Staff, action: str, picks: list[tuple
     require(staff, Permission.act_on_cases)
     if action not in ACTIONS:
         raise InvalidSubmission("批量办理只能受理或交办", field="action")
-    if action == "assign" and not (target_unit in ctx.org and target_unit != staff.unit
+    if action == "assign" and not (target_unit is not None and target_unit in ctx.org and target_unit != staff.unit
                                    and ctx.org.contains(staff.unit, target_unit)):
         raise InvalidSubmission("请选择交办单位（本单位的下级单位）", field="target_unit")
     data = ActionInput(target_unit=target_unit if action == "assign" else None)

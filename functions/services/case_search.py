@@ -15,7 +15,9 @@ Filters the lists cannot answer by index (kind, stage, deadline state) are appli
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Container
 from dataclasses import dataclass, replace
+from typing import Any
 
 from functions.domain.access import Permission
 from functions.domain.case import COLLECTION, FINISHED, QUEUE, RECEIVED, PetitionKind, Stage
@@ -68,6 +70,12 @@ def _date(value: str | None, label: str) -> dt.date | None:
         raise InvalidSubmission(f"{label}应为日期，例如 2026-03-01", field=label) from None
 
 
+def _choice(params: dict[str, str], name: str, choices: Container[str], default: str) -> str:
+    """The parameter when it is one of `choices`, else `default`."""
+    value = params.get(name)
+    return value if value is not None and value in choices else default
+
+
 def query_of(ctx: PortalContext, staff: Staff, params: dict[str, str]) -> Query:
     """The query from a query string: unknown choices fall back to 全部; a unit out of scope is ignored;
     a malformed date or a text too long is a Chinese 422."""
@@ -80,11 +88,11 @@ def query_of(ctx: PortalContext, staff: Staff, params: dict[str, str]) -> Query:
     if first and last and first > last:
         raise InvalidSubmission("登记起始日期不能晚于截止日期", field="from")
     unit = params.get("unit") or ""
-    return Query(by=params.get("by") if params.get("by") in dict(BY) else "keyword", text=text,
-                 kind=params.get("kind") if params.get("kind") in {k.value for k in PetitionKind} else "",
-                 stage=params.get("stage") if params.get("stage") in {s.value for s in Stage} else "",
+    return Query(by=_choice(params, "by", dict(BY), "keyword"), text=text,
+                 kind=_choice(params, "kind", {k.value for k in PetitionKind}, ""),
+                 stage=_choice(params, "stage", {s.value for s in Stage}, ""),
                  unit=unit if unit and ctx.in_scope(staff.unit, unit) else "",
-                 view=params.get("view") if params.get("view") in dict(casework.VIEWS) else "all",
+                 view=_choice(params, "view", dict(casework.VIEWS), "all"),
                  first=first, last=last)
 
 
@@ -102,14 +110,14 @@ def _arrival_bounds(q: Query) -> tuple[str | None, str | None]:
     return start, end
 
 
-def _matcher(ctx: PortalContext, q: Query, today: dt.date):
+def _matcher(ctx: PortalContext, q: Query, today: dt.date) -> Callable[[Entry], bool]:
     first, end = casework.deadline_bounds(ctx, today)
     lower, upper = _arrival_bounds(q)
     terms = [t.lower() for t in q.text.split()] if q.by == "keyword" else []
 
-    def state_ok(s: dict) -> bool:
+    def state_ok(s: dict[str, Any]) -> bool:
         finished = Stage(s["stage"]) in FINISHED
-        due = s.get("deadline")
+        due: str = s.get("deadline") or ""  # none yet: neither overdue nor due soon
         return {"all": True, "open": not finished, "closed": finished,
                 "overdue": not finished and bool(due) and due < first,
                 "due_soon": not finished and bool(due) and first <= due < end}[q.view]
@@ -133,6 +141,8 @@ def search(ctx: PortalContext, staff: Staff, q: Query, after: str | None = None)
     today = ctx.today()
     if q.text and q.by == "reference":
         return _by_reference(ctx, staff, top, q, today)
+    lower: str | None
+    upper: str | None
     if q.text and q.by in PRIVATE:
         value = contact_index.name_key(q.text) if q.by == "name" else contact_index.mobile_key(q.text)
         listing = contact_index.BY_NAME if q.by == "name" else contact_index.BY_MOBILE
@@ -142,7 +152,7 @@ def search(ctx: PortalContext, staff: Staff, q: Query, after: str | None = None)
         listing = RECEIVED
         (lower, upper), descending = _arrival_bounds(q), True
 
-    def fetch(inner: str | None, n: int):
+    def fetch(inner: str | None, n: int) -> tuple[list[Entry], str | None]:
         return ctx.store.listing(COLLECTION, listing, top, limit=n, after=inner, lower=lower, upper=upper,
                                  descending=descending)
     found = scan(fetch, _matcher(ctx, q, today), PAGE, SCAN_BUDGET, after)
@@ -152,7 +162,7 @@ def search(ctx: PortalContext, staff: Staff, q: Query, after: str | None = None)
 def _by_reference(ctx: PortalContext, staff: Staff, top: str, q: Query, today: dt.date) -> Found:
     """The case of that reference, if it lies in scope and passes the filters (out of scope: none)."""
     record = ctx.store.get(COLLECTION, q.text.upper())
-    if record is None or not ctx.in_scope(top, record.unit):
+    if record is None or record.unit is None or not ctx.in_scope(top, record.unit):
         return Found([], None, 1)
     case = StoredCase.of(record, case_store.parts_of(ctx, record, notes=False)).case
     entry = Entry(COLLECTION, record.key, QUEUE, record.unit, case.queue_sort(), record.version, record.created_at,

@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-from site_builder.chinatime import china_clock
+from typing import Any
 
 from functions.blobs.protocol import ATTACHMENTS
 from functions.domain import transitions
@@ -41,6 +40,7 @@ from functions.domain.notices import notices_for
 from functions.domain.text import reject_control_characters
 from functions.domain.time_limits import TIME_LIMITS
 from functions.store.protocol import AuditEvent, Entry, Record, VersionConflict
+from site_builder.chinatime import china_clock
 
 from . import audit_log, case_store, dialogue
 from .accounts import Staff
@@ -228,7 +228,7 @@ def case_detail(ctx: PortalContext, staff: Staff, reference: str, reveal: bool =
     can_act = allowed(staff.role, Permission.act_on_cases) and staff.unit == case.handling_unit
     return CaseDetail(
         stored=stored, handling=ctx.org[case.handling_unit].name, deadlines=deadlines,
-        contact=[(label, contact[key]) for key, label in CONTACT_LABELS if contact.get(key)],
+        contact=[(label, shown) for key, label in CONTACT_LABELS if (shown := contact.get(key))],
         revealed=reveal, can_reveal=allowed(staff.role, Permission.reveal_contact), can_act=can_act,
         actions=(actions := available_actions(ctx, stored, staff)), lock=holder(ctx, case),
         children=[(code, ctx.org[code].name) for code in ctx.org.subtree(staff.unit) if code != staff.unit],
@@ -322,7 +322,8 @@ def _for_change(ctx: PortalContext, staff: Staff, reference: str, version: int) 
     return stored
 
 
-def _save(ctx: PortalContext, staff: Staff, stored: StoredCase, new: Case, action: str, before, after,
+def _save(ctx: PortalContext, staff: Staff, stored: StoredCase, new: Case, action: str,
+          before: dict[str, Any] | None, after: dict[str, Any] | None,
           new_records: tuple[tuple[Record, AuditEvent], ...] = ()) -> StoredCase:
     audit = AuditEvent(COLLECTION, new.reference, ctx.clock(), actor=staff.username, action=action,
                        unit=new.handling_unit, before=before, after=after)

@@ -18,8 +18,9 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -36,6 +37,7 @@ from functions.store.protocol import (
     Part,
     Record,
     Store,
+    UniqueClaim,
 )
 
 from . import ratelimits
@@ -51,7 +53,7 @@ class IdempotentRequest:
     key: str    # the Idempotency-Key header as sent
     body: bytes
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not KEY_PATTERN.match(self.key):
             raise InvalidSubmission("Idempotency-Key 应为 16 至 128 位字母、数字、- 或 _（例如一个 UUID）",
                                     field="Idempotency-Key")
@@ -68,21 +70,22 @@ class IdempotentRequest:
         hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=self.scope.encode(), info=b"portal idempotency")
         return AESGCM(hkdf.derive(self.key.encode()))
 
-    def claim(self, result: dict, now: dt.datetime) -> IdempotencyClaim:
+    def claim(self, result: dict[str, Any], now: dt.datetime) -> IdempotencyClaim:
         nonce = os.urandom(12)
         plain = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
         sealed = nonce + self._aead().encrypt(nonce, plain, self.storage_key.encode())
         return IdempotencyClaim(self.storage_key, self.request_hash, base64.b64encode(sealed).decode(), now + TTL)
 
-    def replay(self, claim: IdempotencyClaim) -> dict:
+    def replay(self, claim: IdempotencyClaim) -> dict[str, Any]:
         """The first request's result, or ConflictError if this key came with another body."""
         if claim.request_hash != self.request_hash:
             raise ConflictError("这个 Idempotency-Key 已经用于内容不同的提交；请刷新页面后重新提交")
         sealed = base64.b64decode(claim.result)
-        return json.loads(self._aead().decrypt(sealed[:12], sealed[12:], self.storage_key.encode()))
+        result: dict[str, Any] = json.loads(self._aead().decrypt(sealed[:12], sealed[12:], self.storage_key.encode()))
+        return result
 
 
-def previous_result(store: Store, request: IdempotentRequest | None, now: dt.datetime) -> dict | None:
+def previous_result(store: Store, request: IdempotentRequest | None, now: dt.datetime) -> dict[str, Any] | None:
     if request is None:
         return None
     claim = store.get_idempotency(request.storage_key, now)
@@ -95,13 +98,14 @@ class NewRecord:
     the counters it adds to."""
 
     record: Record
-    result: dict
+    result: dict[str, Any]
     parts: tuple[Part, ...] = ()
     counters: tuple[CounterIncrement, ...] = ()
 
 
-def insert_once(ctx: PortalContext, make: Callable[[], NewRecord | tuple[Record, dict]],
-                idem: IdempotentRequest | None, unique=(), counters=()) -> dict:
+def insert_once(ctx: PortalContext, make: Callable[[], NewRecord | tuple[Record, dict[str, Any]]],
+                idem: IdempotentRequest | None, unique: Iterable[UniqueClaim] = (),
+                counters: Iterable[CounterIncrement] = ()) -> dict[str, Any]:
     """Store what `make` builds once; a replay of the same request gets the first result. The result is
     what the caller answers with, whatever the door (JSON or a form)."""
     now = ctx.clock()

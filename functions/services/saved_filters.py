@@ -4,6 +4,7 @@ mobile is never kept: its text is the petitioner's personal data."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from functions.domain.access import Permission
@@ -38,7 +39,7 @@ def _name(value: str) -> str:
     return name
 
 
-def _write(ctx: PortalContext, staff: Staff, filters: list[dict], action: str, name: str) -> None:
+def _write(ctx: PortalContext, staff: Staff, filters: list[dict[str, Any]], action: str, name: str) -> None:
     record = ctx.store.get(COLLECTION, staff.username)
     audit = AuditEvent(COLLECTION, staff.username, ctx.clock(), actor=staff.username, action=action,
                        unit=staff.unit, after={"name": name})

@@ -10,6 +10,7 @@ import binascii
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from functions.domain.access import Permission, allowed, denied_message
 from functions.domain.errors import AccessDenied, InvalidSubmission
@@ -94,12 +95,15 @@ def every(ctx: PortalContext, readings: Sequence[Reading], batch: int = 500) -> 
 SCAN_BATCH = 200
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class Scanned:
+class Scanned(Generic[T]):
     """One page of a filtered scan: what matched, the token to go on (None: nothing more), and how
     many entries this request read; `spent` says the request stopped because it had read its budget."""
 
-    found: list
+    found: list[T]
     next_token: str | None
     read: int
     spent: bool
@@ -122,13 +126,13 @@ def _unscan(token: str | None) -> tuple[str | None, int]:
     return inner, skip
 
 
-def scan(fetch: Callable[[str | None, int], tuple[list, str | None]], keep: Callable[[object], bool],
-         limit: int, budget: int, token: str | None = None) -> Scanned:
+def scan(fetch: Callable[[str | None, int], tuple[list[T], str | None]], keep: Callable[[T], bool],
+         limit: int, budget: int, token: str | None = None) -> Scanned[T]:
     """Up to `limit` items that `keep` accepts, reading at most `budget` items (in batches of
     SCAN_BATCH) through `fetch(store_token, n)`. The token it returns resumes exactly after the last
     item looked at, even inside a batch (the batch is read again and its first items skipped)."""
     inner, skip = _unscan(token)
-    found: list = []
+    found: list[T] = []
     read = 0
     while read < budget:
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from typing import Any
 
 from functions.domain import codes
 from functions.domain.errors import ConflictError, InvalidSubmission, NotFoundError, RateLimited
@@ -36,10 +37,10 @@ def comment_counter(consultation_id: str) -> str:
     return f"comments:{consultation_id}"
 
 
-def submit_feedback(ctx: PortalContext, feedback: FeedbackIn, idem: IdempotentRequest | None = None) -> dict:
+def submit_feedback(ctx: PortalContext, feedback: FeedbackIn, idem: IdempotentRequest | None = None) -> dict[str, Any]:
     root = ctx.org.roots[0]  # the webmaster's unit
 
-    def make() -> tuple[Record, dict]:
+    def make() -> tuple[Record, dict[str, Any]]:
         now = ctx.clock()
         key = str(uuid.uuid4())
         data = {"page": feedback.page, "body": feedback.body,
@@ -51,7 +52,7 @@ def submit_feedback(ctx: PortalContext, feedback: FeedbackIn, idem: IdempotentRe
 
 
 def submit_comment(ctx: PortalContext, consultation_id: str, comment: CommentIn,
-                   idem: IdempotentRequest | None = None) -> dict:
+                   idem: IdempotentRequest | None = None) -> dict[str, Any]:
     window = ctx.registry.consultations.get(consultation_id)
     if window is None:
         raise NotFoundError("没有这个征求意见稿")
@@ -63,7 +64,7 @@ def submit_comment(ctx: PortalContext, consultation_id: str, comment: CommentIn,
     if comment.article is not None and comment.article not in window.articles:
         raise InvalidSubmission(f"征求意见稿中没有“{comment.article}”", field="article")
 
-    def make() -> tuple[Record, dict]:
+    def make() -> tuple[Record, dict[str, Any]]:
         now = ctx.clock()
         key = str(uuid.uuid4())
         data = {"consultation": consultation_id, "article": comment.article, "body": comment.body,
@@ -109,7 +110,7 @@ def issue_respondent_token(ctx: PortalContext, survey_id: str, client: str) -> s
 
 
 def submit_survey_response(ctx: PortalContext, survey_id: str, response: SurveyResponseIn, client: str,
-                           idem: IdempotentRequest | None = None) -> dict:
+                           idem: IdempotentRequest | None = None) -> dict[str, Any]:
     survey = _open_survey(ctx, survey_id)
     nonce = codes.respondent_token_nonce(response.respondent_token, ctx.secret_key, survey_id, ctx.clock())
     if nonce is None:
@@ -126,7 +127,7 @@ def submit_survey_response(ctx: PortalContext, survey_id: str, response: SurveyR
     counters = [CounterIncrement(scope, name, delta)
                 for scope, name, delta in scoped_deltas(survey_id, survey, answers, response.unit)]
 
-    def make() -> tuple[Record, dict]:
+    def make() -> tuple[Record, dict[str, Any]]:
         now = ctx.clock()
         key = str(uuid.uuid4())
         data = {"survey": survey_id, "answers": answers, "unit": response.unit, "received": now.isoformat()}

@@ -64,11 +64,23 @@ from functions.store.protocol import (
 from functions.store.sqlite_commit import GroupCommit
 from functions.store.sqlite_schema import (
     AUDIT_COLUMNS as _AUDIT_COLUMNS,
+)
+from functions.store.sqlite_schema import (
     ENTRY_COLUMNS as _ENTRY_COLUMNS,
+)
+from functions.store.sqlite_schema import (
     ID_WIDTH as _ID_WIDTH,
+)
+from functions.store.sqlite_schema import (
     LEVEL_COLUMNS as _LEVEL_COLUMNS,
+)
+from functions.store.sqlite_schema import (
     RECORD_COLUMNS as _RECORD_COLUMNS,
+)
+from functions.store.sqlite_schema import (
     create_schema,
+)
+from functions.store.sqlite_schema import (
     levels as _levels,
 )
 

@@ -9,8 +9,16 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-from search_support import (ENGINES, JUDGED_FIXTURE, JUDGED_SAMPLE, NDCG_FLOOR, NDCG_MEAN_FLOOR, SAMPLE,
-                            ndcg_at_10, write_fixture_content)
+from search_support import (
+    ENGINES,
+    JUDGED_FIXTURE,
+    JUDGED_SAMPLE,
+    NDCG_FLOOR,
+    NDCG_MEAN_FLOOR,
+    SAMPLE,
+    ndcg_at_10,
+    write_fixture_content,
+)
 
 from search_index.engine import open_engine
 from search_index.indexer import build_index

@@ -114,7 +114,7 @@ def scores_by_path(folder) -> dict[str, dict[str, float]]:
     for word in engine._backend.vocabulary():  # every word the index holds
         ids, scores = engine._matcher._postings(word)
         if len(ids):
-            out[word] = {paths[d]: s for d, s in zip(ids, scores)}
+            out[word] = {paths[d]: s for d, s in zip(ids, scores, strict=True)}
     return out
 
 

@@ -10,7 +10,8 @@ import pytest
 from functions.domain.case import COLLECTION as PETITION
 from functions.services.submissions import COMMENT, FEEDBACK
 from functions.store.protocol import Record
-from tests.stored import stored as stored_records, survey_counts
+from tests.stored import stored as stored_records
+from tests.stored import survey_counts
 
 PETITION_BODY = {"kind": "suggestion", "unit": "130123", "subject": "关于村级组织换届的建议",
                  "body": "建议在换届前公开候选人的基本情况，方便群众了解和监督。",

@@ -123,7 +123,7 @@ def test_a_post_without_the_right_csrf_token_changes_nothing(desk):
     browser = Browser(app)
     browser.login("lisi")
     ref = new_case(browser)
-    for token in (None, "forged-token"):
+    for token in (None, "forged-token", "伪造的令牌"):  # a non-ASCII token is refused too, not a 500
         data = {"version": version_of(ctx, ref), "action": "accept"} | ({"csrf": token} if token else {})
         response = browser.post(f"/review/cases/{ref}/action", data)
         assert response.status_code == 403 and "页面已过期" in response.text

@@ -7,7 +7,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from test_search_api import build, content_root, site  # noqa: F401  (shared module fixtures)
 
 CHROMIUM = Path("/usr/bin/chromium")
