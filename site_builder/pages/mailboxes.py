@@ -11,9 +11,9 @@ INTRO = ("各级党委为主要负责同志开设领导信箱，听取群众的�
 
 
 def mailbox_pages(content: ContentSet) -> list[Page]:
-    if not content.mailboxes:
-        return []
     index = ["# 领导信箱", "", INTRO, "", '<p><a href="/messages/">查看留言选登</a></p>', ""]
+    if not content.mailboxes:  # the page is in the nav, so it exists even before any unit opens one
+        index.append("目前还没有单位开设领导信箱。您可以通过[我要信访](../petition/index.md)提出建议意见。")
     pages = []
     for box in sorted(content.mailboxes.values(), key=lambda b: (len(content.org.path(b.unit)), b.unit, b.id)):
         unit = content.org[box.unit]

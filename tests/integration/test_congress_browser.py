@@ -61,6 +61,7 @@ def test_a_reader_follows_the_congress_listing_by_unit_to_a_congress_and_its_res
     page.goto("/congresses/")
     assert page.locator("article h1").inner_text() == "代表大会"
     assert fits_width(page)
+    page.click("details.portal-facets summary")  # the facets are folded above the documents
     page.locator("article a", has_text="石家庄市").first.click()
     page.wait_for_url("**/congresses/unit/130100/")
     assert page.locator("article h1").inner_text() == "石家庄市的代表大会"
