@@ -42,6 +42,7 @@ from .shells import rooted
 
 # Source files that feed the build but are not pages of the site.
 _DATA_SUFFIXES = (".yaml", ".yml")
+EMPTY_SITEMAP = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
 # Stands in for a page's template while MkDocs builds it; the real HTML is made in on_page_context.
 _DEFERRED = jinja2.Template("")
 
@@ -112,6 +113,10 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         site_url = config.get("site_url") or os.environ.get("PORTAL_SITE_URL") or "http://127.0.0.1:8000/"
         files.append(File.generated(config, "news/rss.xml",
                                     content=news_feed(self.content, site_url, config["site_name"])))
+        # Material reads every <link rel="alternate"> as another language of the site and fetches
+        # "sitemap.xml" beside it; for the feed's link that is news/sitemap.xml. An empty one answers
+        # it (a 404 on every page otherwise, shown in the browser console).
+        files.append(File.generated(config, "news/sitemap.xml", content=EMPTY_SITEMAP))
         return files
 
     def on_nav(self, nav, config, files: Files):

@@ -223,3 +223,15 @@ def test_a_reader_narrows_a_search_opens_an_article_and_comes_back_to_the_same_r
         page.go_back()
     assert page.url == searched
     assert hit_urls(page) == results and page.locator(".portal-search-chips a").all_inner_texts() == chips
+
+
+@pytest.mark.parametrize("path", ["/", "/regulations/fazhan-dangyuan-shishi-xize-2024/", "/search/?q=党员教育"])
+def test_a_page_loads_without_a_failed_request_or_a_console_error(page, path):
+    """Found by Lighthouse: the theme fetched news/sitemap.xml beside the feed's link and got a 404."""
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("response", lambda response: problems.append(f"{response.status} {response.url}")
+            if response.status >= 400 else None)
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    assert problems == []
