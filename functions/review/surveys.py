@@ -23,5 +23,6 @@ def survey(survey_id: str):
     session = web.current_session(router.current_event)
     view = service.survey_view(web.ctx(), session.staff, survey_id, web.params(router.current_event).get("unit"))
     return web.page("survey.html", session, title=view.survey.title, active="/review/surveys", survey_id=survey_id,
-                    result=view.result, charts=view.charts, unit=view.unit, units=view.units,
+                    result=view.result, charts=view.charts, unit=view.unit, units=view.units, shown_name=view.unit_name,
+                    request_unit=web.params(router.current_event).get("unit"),
                     can_export=allowed(session.staff.role, Permission.export))

@@ -27,7 +27,7 @@ from .context import PortalContext
 from .opinions import DECISIONS, sender_of
 from .scope import Reading, every, require
 from .submissions import COMMENT, FEEDBACK, RECEIVED, SURVEY_RESPONSE, consultation_listing, survey_listing
-from .surveys import survey_in_scope
+from .surveys import sees_everything, survey_in_scope
 
 LINK_FOR = dt.timedelta(minutes=5)
 BATCH = 100  # survey answers read by key per request, beside each page of their list
@@ -114,11 +114,14 @@ def _answers(ctx: PortalContext, survey_id: str, unit: str) -> Iterator[dict[str
 def export_survey(ctx: PortalContext, staff: Staff, survey_id: str) -> ExportLink:
     require(staff, Permission.export)
     found = survey_in_scope(ctx, staff, survey_id)
+    everything = sees_everything(ctx, staff, found)  # else: the answers of the staff member's subtree only
     headers = ["提交时间", "地区"] + [f"{n}. {q.text}" for n, q in enumerate(found.questions, start=1)]
 
     def rows() -> Iterator[list[Any]]:
         for data in _answers(ctx, survey_id, found.unit):
             region = data.get("unit")
+            if not everything and not ctx.in_scope(staff.unit, region):
+                continue
             yield ([china_minute(data["received"]), ctx.unit_names.get(region, region) if region else None] +
                    [data["answers"].get(q.id) for q in found.questions])
 
