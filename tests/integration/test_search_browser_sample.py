@@ -118,7 +118,10 @@ def test_the_unit_filter_includes_the_counties_below_and_its_chip_removes_it(pag
     assert query_of(page)["unit"] == ["130100"]
     assert page.locator(".portal-search-chips a").all_inner_texts() == ["组织单位：石家庄市 ✕"]
     found = hit_urls(page)
-    assert len(found) == 9 and "/regulations/zhengding-cun-shequ-dangzuzhi-yishi-guize/" in found  # 正定县
+    # 13 documents of 石家庄市 and below (4 of them the sample congress, its report and resolution and a
+    # research report of 石家庄市委组织部), newest first, 10 a page
+    assert page.locator("[role=status] strong").first.inner_text() == "13" and len(found) == 10
+    assert "/regulations/zhengding-cun-shequ-dangzuzhi-yishi-guize-2026/" in found  # 正定县
     assert not [url for url in found if "xiongan" in url or "baoding" in url]
     follow(page, ".portal-search-chips a")
     assert urlsplit(page.url).path == "/search/" and "unit" not in query_of(page)
@@ -158,7 +161,7 @@ def test_results_sort_by_publication_date_and_by_effective_date(page):
     assert "2026-12-01 施行" in page.locator(".portal-search-hits .portal-meta").first.inner_text()
     lines = page.locator(".portal-search-hits .portal-search-date").evaluate_all(
         "dates => dates.map(d => d.getClientRects().length)")
-    assert len(lines) == 14 and set(lines) == {1}  # 5 × (发布, 施行) + 4 news dates: none broken over lines
+    assert len(lines) == 15 and set(lines) == {1}  # 5 × (发布, 施行) + 5 other dates: none broken over lines
     assert hit_urls(page)[5].startswith(("/news/", "/consultations/"))  # no 施行日期: last
     follow(page, "[role=status] a:text-is('按发布日期')")
     assert query_of(page) == {"unit": ["130100"], "sort": ["date"]}
