@@ -27,7 +27,7 @@ fi
 port="$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 (cd "$repo" && PORTAL_STORE="sqlite:///$work/portal.db" PORTAL_BLOBS="file:///$work/uploads" \
   PORTAL_SECRET_KEY="$("$py" -c 'import secrets; print(secrets.token_hex(32))')" \
-  "$py" -m portal.cli serve --no-build --out "$build" --host 127.0.0.1 --port "$port" >"$work/server.log" 2>&1) &
+  exec "$py" -m portal.cli serve --no-build --out "$build" --host 127.0.0.1 --port "$port" >"$work/server.log" 2>&1) &
 server=$!
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 100); do curl -fs "$base/" >/dev/null 2>&1 && break; sleep 0.3; done
