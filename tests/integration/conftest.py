@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -98,20 +100,45 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def live_server(portal_env):
-    """The same app on a real uvicorn server on 127.0.0.1 (for concurrency tests)."""
-    from portal.server import create_app
-
+@contextlib.contextmanager
+def serving(app) -> Iterator[str]:
+    """`app` on a real uvicorn server on a free 127.0.0.1 port, in a thread; yields its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(ctx_build_dir()), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", portal_env
-    server.should_exit = True
-    thread.join(5)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(5)
+
+
+@contextlib.contextmanager
+def environment(**values: str) -> Iterator[None]:
+    """Settings for a module-scoped portal (monkeypatch is per test): set, then restored with the context."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    config.reset()
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        config.reset()
+
+
+@pytest.fixture
+def live_server(portal_env):
+    """The same app on a real uvicorn server on 127.0.0.1 (for concurrency tests)."""
+    from portal.server import create_app
+
+    with serving(create_app(ctx_build_dir())) as base:
+        yield base, portal_env

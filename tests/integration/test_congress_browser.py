@@ -4,16 +4,13 @@ following the 代表大会 listing to a congress, then narrowing a search to 调
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from portal.cli import main as portal
 from portal.server import create_app
+from tests.integration.conftest import serving
 from tests.unit.database_support import write_database_content
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -24,19 +21,8 @@ def base_url(tmp_path_factory) -> str:
     content = write_database_content(tmp_path_factory.mktemp("content") / "content")
     out = tmp_path_factory.mktemp("build")
     assert portal(["build", "--content", str(content), "--today", "2026-06-01", "--out", str(out)]) == 0
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(out), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
+    with serving(create_app(out)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -5,18 +5,14 @@ documented schema (status, content type, body)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import threading
-import time
 
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
 from functions import config
-from tests.integration.conftest import Clock, free_port
+from tests.integration.conftest import Clock, environment, serving
 
 pytestmark = pytest.mark.slow
 CONFORMANCE = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
@@ -28,29 +24,11 @@ def api_schema(built_fixture, tmp_path_factory):
     from portal.server import create_app
 
     db = tmp_path_factory.mktemp("schemathesis") / "portal.db"
-    saved = {k: os.environ.get(k) for k in ("PORTAL_BUILD_DIR", "PORTAL_STORE", "PORTAL_RATE_LIMITS", "PORTAL_NOTIFIER")}
-    os.environ.update(PORTAL_BUILD_DIR=str(built_fixture), PORTAL_STORE=f"sqlite:///{db}", PORTAL_NOTIFIER="none",
-                      PORTAL_RATE_LIMITS="burst=100000/10,sustained=1000000/3600")
-    config.reset()
-    config.context().clock = Clock(dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.timezone.utc))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(built_fixture), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
-    yield schemathesis.openapi.from_url(f"{base}/api/openapi.json")
-    server.should_exit = True
-    thread.join(5)
-    config.reset()
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with environment(PORTAL_BUILD_DIR=str(built_fixture), PORTAL_STORE=f"sqlite:///{db}", PORTAL_NOTIFIER="none",
+                     PORTAL_RATE_LIMITS="burst=100000/10,sustained=1000000/3600"):
+        config.context().clock = Clock(dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.timezone.utc))
+        with serving(create_app(built_fixture)) as base:
+            yield schemathesis.openapi.from_url(f"{base}/api/openapi.json")
 
 
 def test_every_operation_answers_as_documented_and_never_with_a_5xx(api_schema):

@@ -29,44 +29,24 @@ def serious(results: dict) -> list[str]:
 def workspace(tmp_path_factory, built_fixture):
     """A real server on 127.0.0.1 with one case and a province administrator."""
     import datetime as dt
-    import os
-    import threading
-    import time
 
     import httpx
-    import uvicorn
 
     from functions import config
     from portal.server import create_app
-    from tests.integration.conftest import free_port
+    from tests.integration.conftest import environment, serving
 
     tmp = tmp_path_factory.mktemp("review-a11y")
-    saved = {k: os.environ.get(k) for k in ("PORTAL_BUILD_DIR", "PORTAL_STORE", "PORTAL_RATE_LIMITS")}
-    os.environ.update(PORTAL_BUILD_DIR=str(built_fixture), PORTAL_STORE=f"sqlite:///{tmp / 'portal.db'}",
-                      PORTAL_RATE_LIMITS="burst=1000/10,sustained=100000/3600")
-    config.reset()
-    ctx = config.context()
-    for name, role in (("province_approver", Role.approver), ("province_auditor", Role.auditor),
-                       ("province_admin", Role.admin)):
-        accounts.add_staff(ctx.store, name, "省级" + role.label, "130000", role, PASSWORD, "test",
-                           dt.datetime.now(dt.timezone.utc))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(built_fixture), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
-    ref = httpx.post(base + "/api/petitions", json=PETITION, headers={"Idempotency-Key": str(uuid.uuid4())}).json()["reference"]
-    yield base, ref
-    server.should_exit = True
-    thread.join(5)
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-    config.reset()
+    with environment(PORTAL_BUILD_DIR=str(built_fixture), PORTAL_STORE=f"sqlite:///{tmp / 'portal.db'}",
+                     PORTAL_RATE_LIMITS="burst=1000/10,sustained=100000/3600"):
+        ctx = config.context()
+        for name, role in (("province_approver", Role.approver), ("province_auditor", Role.auditor),
+                           ("province_admin", Role.admin)):
+            accounts.add_staff(ctx.store, name, "省级" + role.label, "130000", role, PASSWORD, "test",
+                               dt.datetime.now(dt.timezone.utc))
+        with serving(create_app(built_fixture)) as base:
+            answer = httpx.post(base + "/api/petitions", json=PETITION, headers={"Idempotency-Key": str(uuid.uuid4())})
+            yield base, answer.json()["reference"]
 
 
 @pytest.mark.parametrize("width", [360, 1280])

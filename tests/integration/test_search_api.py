@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from portal.cli import main as portal
 from portal.server import create_app
+from tests.integration.conftest import serving
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "content"
 
@@ -49,20 +46,8 @@ def build(content_root, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def site(build):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(build), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+    with serving(create_app(build)) as base, httpx.Client(base_url=base, timeout=10) as client:
         yield client
-    server.should_exit = True
-    thread.join(timeout=5)
 
 
 def test_portal_build_writes_the_search_index_next_to_the_site(build):
