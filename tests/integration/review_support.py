@@ -79,3 +79,10 @@ def new_case(client, **changes) -> str:
 
 def version_of(ctx, reference: str) -> int:
     return ctx.store.get("petition", reference).version
+
+
+def signed_in(app, username: str) -> Browser:
+    """A browser of its own, signed in as `username` (with the test password)."""
+    browser = Browser(app)
+    assert browser.login(username).status_code == 303
+    return browser

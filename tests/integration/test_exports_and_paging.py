@@ -21,7 +21,7 @@ from functions.services.context import PortalContext
 from functions.store.memory import MemoryStore
 from site_builder.org import OrgTree
 from site_builder.registry import Registry
-from tests.integration.review_support import PASSWORD, Browser, new_case, version_of
+from tests.integration.review_support import PASSWORD, Browser, new_case, signed_in, version_of
 
 
 class Clock:
@@ -49,9 +49,7 @@ def portal(built_fixture, tmp_path, monkeypatch):
     app = create_app(built_fixture)
 
     def browser(name: str) -> Browser:
-        b = Browser(app)
-        assert b.login(name).status_code == 303
-        return b
+        return signed_in(app, name)
 
     yield app, ctx, browser
     config.reset()

@@ -12,7 +12,7 @@ import pytest
 
 from functions.domain.access import Role
 from functions.services import accounts, audit_log
-from tests.integration.review_support import PASSWORD, Browser, new_case, version_of
+from tests.integration.review_support import PASSWORD, Browser, new_case, signed_in, version_of
 
 STAFF = {"city_approver": ("张华", "130100", Role.approver), "city_handler": ("李明", "130100", Role.handler),
          "county_approver": ("王芳", "130123", Role.approver), "county_handler": ("赵强", "130123", Role.handler),
@@ -30,9 +30,7 @@ def office(portal_env, built_fixture):
     app = create_app(built_fixture)
 
     def browser(username: str) -> Browser:
-        b = Browser(app)
-        assert b.login(username).status_code == 303
-        return b
+        return signed_in(app, username)
 
     return app, ctx, clock, browser
 

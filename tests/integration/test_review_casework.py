@@ -11,7 +11,7 @@ import pytest
 
 from functions.domain.access import Role
 from functions.services import accounts
-from tests.integration.review_support import PASSWORD, Browser, new_case, version_of
+from tests.integration.review_support import PASSWORD, Browser, new_case, signed_in, version_of
 from tests.stored import stored
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)><a href="javascript:alert(3)">点我</a>\u202e倒序'
@@ -30,9 +30,7 @@ def office(portal_env, built_fixture):
     app = create_app(built_fixture)
 
     def browser(name: str) -> Browser:
-        b = Browser(app)
-        assert b.login(name).status_code == 303
-        return b
+        return signed_in(app, name)
 
     return app, ctx, clock, browser
 

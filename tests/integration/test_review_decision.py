@@ -13,7 +13,7 @@ import pytest
 from functions.domain.access import Role
 from functions.services import accounts
 from tests.integration.decision_cases import make_cases
-from tests.integration.review_support import PASSWORD, Browser
+from tests.integration.review_support import PASSWORD, Browser, signed_in
 
 PERIOD = "from=2026-04&to=2026-05"
 
@@ -30,9 +30,7 @@ def leaders(portal_env, built_fixture):
     app = create_app(built_fixture)
 
     def browser(name: str) -> Browser:
-        b = Browser(app)
-        assert b.login(name).status_code == 303
-        return b
+        return signed_in(app, name)
 
     return ctx, browser
 

@@ -16,7 +16,7 @@ import pytest
 
 from functions.domain.access import Role
 from functions.services import accounts
-from tests.integration.review_support import PASSWORD, Browser
+from tests.integration.review_support import PASSWORD, Browser, signed_in
 
 # (respondent's unit, answers): written out by hand, the expectations below are counted from these.
 ANSWERS = [("130100", {"role": "党员", "score": 5, "reason": "公开及时"}),
@@ -42,9 +42,7 @@ def answered(portal_env, built_fixture):
         accounts.add_staff(ctx.store, name, name, unit, Role.approver, PASSWORD, "test", ctx.clock())
 
     def staff(name: str) -> Browser:
-        browser = Browser(app)
-        assert browser.login(name).status_code == 303
-        return browser
+        return signed_in(app, name)
 
     return staff
 

@@ -14,22 +14,12 @@ from site_builder.loader import load_content
 from site_builder.models import Kind
 from tests.conftest import FIXTURE_TODAY
 from tests.unit.database_support import write_database_content
+from tests.unit.test_editor_errors import edit, run_check
 
 
 @pytest.fixture
 def content(tmp_path) -> Path:
     return write_database_content(tmp_path / "content")
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def run_check(content: Path, capsys) -> tuple[int, list[str]]:
-    code = main(["check", "--content", str(content), "--today", FIXTURE_TODAY.isoformat()])
-    return code, capsys.readouterr().err.splitlines()
 
 
 def test_the_congresses_and_research_reports_pass_the_check_with_their_units_and_dates(content, capsys):
