@@ -15,18 +15,7 @@ import pytest
 import uvicorn
 
 from functions import config
-
-
-class Clock:
-    def __init__(self, now: dt.datetime):
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def set_day(self, day: str, hour: int = 10) -> None:
-        # 10:00 China time = 02:00 UTC, safely inside the China date
-        self.now = dt.datetime.fromisoformat(f"{day}T{hour:02d}:00:00+08:00").astimezone(dt.timezone.utc)
+from tests.contexts import Clock
 
 
 @pytest.fixture

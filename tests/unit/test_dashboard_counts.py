@@ -14,30 +14,16 @@ from functions.services import casework, petitions
 from functions.services.accounts import Staff
 from functions.services.context import PortalContext
 from functions.services.dashboard import dashboard
-from functions.store.memory import MemoryStore
-from site_builder.loader import load_content
-from site_builder.org import OrgTree
-from site_builder.registry import Registry
-from tests.conftest import FIXTURE_CONTENT, FIXTURE_TODAY
+from tests.contexts import memory_context
 
 PROVINCE = Staff("prov", "省审核员", "130000", Role.approver)
 CITY = Staff("city", "石家庄审核员", "130100", Role.approver)
 BAODING = Staff("bd", "保定审核员", "130600", Role.approver)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.timezone.utc)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 @pytest.fixture
 def ctx() -> PortalContext:
-    registry = Registry.from_content(load_content(FIXTURE_CONTENT, today=FIXTURE_TODAY))
-    return PortalContext(store=MemoryStore(tree=OrgTree(registry.units)), registry=registry, secret_key=b"k" * 32,
-                         clock=Clock())
+    return memory_context()
 
 
 def submit(ctx, unit: str, subject: str) -> str:

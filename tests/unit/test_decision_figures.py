@@ -13,28 +13,16 @@ from functions.domain.errors import AccessDenied, InvalidSubmission, NotFoundErr
 from functions.services import decision
 from functions.services.accounts import Staff
 from functions.services.context import PortalContext
-from functions.store.memory import MemoryStore
-from site_builder.loader import load_content
-from site_builder.org import OrgTree
-from site_builder.registry import Registry
-from tests.conftest import FIXTURE_CONTENT, FIXTURE_TODAY
+from tests.contexts import memory_context
 from tests.integration.decision_cases import make_cases
 
 PROVINCE = Staff("p", "省审核员", "130000", Role.approver)
 CITY_AUDITOR = Staff("ca", "市审计员", "130100", Role.auditor)
 
 
-class Clock:
-    now = dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.timezone.utc)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 @pytest.fixture(scope="module")
 def ctx() -> PortalContext:
-    registry = Registry.from_content(load_content(FIXTURE_CONTENT, today=FIXTURE_TODAY))
-    ctx = PortalContext(store=MemoryStore(tree=OrgTree(registry.units)), registry=registry, secret_key=b"k" * 32, clock=Clock())
+    ctx = memory_context()
     make_cases(ctx)
     return ctx
 

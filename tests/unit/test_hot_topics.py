@@ -13,11 +13,7 @@ from functions.services import dashboard, petitions
 from functions.services.accounts import Staff
 from functions.services.context import PortalContext
 from functions.services.topics import hot_topics, terms_of
-from functions.store.memory import MemoryStore
-from site_builder.loader import load_content
-from site_builder.org import OrgTree
-from site_builder.registry import Registry
-from tests.conftest import FIXTURE_CONTENT, FIXTURE_TODAY
+from tests.contexts import memory_context
 
 WINTER = [  # the months before: heating, and one about fees
     "小区供暖温度不达标，晚上室内只有十几度，希望增加供暖时间",
@@ -84,18 +80,9 @@ def test_dictionary_terms_of_party_work_stay_whole():
 
 # --- on the dashboard ---------------------------------------------------------------------------
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.timezone.utc)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 @pytest.fixture
 def ctx() -> PortalContext:
-    registry = Registry.from_content(load_content(FIXTURE_CONTENT, today=FIXTURE_TODAY))
-    return PortalContext(store=MemoryStore(tree=OrgTree(registry.units)), registry=registry, secret_key=b"k" * 32, clock=Clock())
+    return memory_context()
 
 
 def submit(ctx, day: dt.date, text: str) -> None:

@@ -4,7 +4,6 @@ place where a survey respondent lives."""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 
 import pytest
@@ -17,16 +16,15 @@ from functions.domain.transitions import ActionInput
 from functions.services import casework, petitions
 from functions.services.accounts import Staff
 from functions.services.context import PortalContext
-from functions.store.memory import MemoryStore
 from search_index.engine import open_engine
 from search_index.indexer import build_index
 from search_index.request import parse_request
 from site_builder.forms import petition_form, survey_form
 from site_builder.loader import load_content
-from site_builder.org import OrgTree
 from site_builder.pages.listings import listing_pages
 from site_builder.registry import Registry
 from tests.conftest import FIXTURE_CONTENT, FIXTURE_TODAY
+from tests.contexts import memory_context
 
 ORGANISATION_DEPARTMENT = ('  - code: "130000902"\n    name: 河北省委组织部\n    organ: 中共河北省委组织部\n'
                            '    level: party_body\n    parent: "130000"\n')
@@ -75,16 +73,9 @@ def test_search_filters_and_counts_documents_by_the_party_body(content, tmp_path
     assert "/regulations/zuzhi-gongzuo-2026/" in [hit.url for hit in in_province.hits]
 
 
-class Clock:
-    def __call__(self) -> dt.datetime:
-        return dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.timezone.utc)
-
-
 @pytest.fixture
 def ctx(content) -> PortalContext:
-    registry = Registry.from_content(content)
-    return PortalContext(store=MemoryStore(tree=OrgTree(registry.units)), registry=registry, secret_key=b"k" * 32,
-                         clock=Clock())
+    return memory_context(Registry.from_content(content))
 
 
 PROVINCE = Staff("province", "省审核员", "130000", Role.approver)
