@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Distributions the functions import (functions/, search_index/, site_builder floors 1–2); their own
 # dependencies follow from the lock file's "# via" notes. MkDocs, Material, uvicorn and the dev tools
 # stay out: the functions never import them.
-RUNTIME_ROOTS = ("aws-lambda-powertools", "boto3", "pydantic", "pyyaml", "jinja2", "whoosh-reloaded", "rjieba",
+RUNTIME_ROOTS = ("aws-lambda-powertools", "boto3", "pydantic", "pyyaml", "jinja2", "whoosh-reloaded", "sqlean-py", "rjieba",
                  "cryptography", "argon2-cffi", "holidays")
 SOURCE_PACKAGES = ("functions", "search_index", "site_builder")
 # From `portal build`: what the functions read at /var/task/build.

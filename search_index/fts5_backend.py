@@ -1,4 +1,5 @@
-"""SQLite FTS5 (Python's standard library) as a search backend, over the same token strings as
+"""SQLite FTS5 (Python's standard library, or sqlean.py's SQLite where that lacks FTS5:
+sqlite_driver.py) as a search backend, over the same token strings as
 Whoosh (analyzer.py). FTS5's `ascii` tokenizer splits them at the spaces and keeps every other
 character, so FTS5 sees exactly the portal's words and counts them per column (`instances`, an
 fts5vocab table); scoring (BM25F), intersecting words, phrases and ordering are ranking.py's,
@@ -17,6 +18,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from . import sqlite_driver
 from .analyzer import lengths
 from .ranking import WEIGHTS
 from .records import IndexRecord, packed_literal, unpack_literal
@@ -48,7 +50,7 @@ def _insert(db: sqlite3.Connection, items: Iterable[Item], first_id: int) -> Non
 
 
 def create(folder: Path, items: list[Item]) -> None:
-    db = sqlite3.connect(folder / DB_FILE)
+    db = sqlite_driver.driver().connect(folder / DB_FILE)
     try:
         db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
         with db:
@@ -63,7 +65,7 @@ def update(folder: Path, items: list[Item], removed: Iterable[str], analyse) -> 
     """Delete `removed` and the old versions of `items`, insert `items` under new rowids. The
     table keeps no copy of its text (contentless), so a deletion hands FTS5 the same token
     strings it indexed: the stored record analysed again (`analyse`, the same dictionary)."""
-    db = sqlite3.connect(folder / DB_FILE)
+    db = sqlite_driver.driver().connect(folder / DB_FILE)
     try:
         with db:
             for path in [*removed, *(rec.path for rec, _, _ in items)]:
@@ -82,7 +84,7 @@ def update(folder: Path, items: list[Item], removed: Iterable[str], analyse) -> 
 class Fts5Backend:
     def __init__(self, folder: Path):
         uri = (folder / DB_FILE).resolve().as_uri() + "?mode=ro&immutable=1"
-        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._db = sqlite_driver.driver().connect(uri, uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         (self.count,) = self._db.execute("SELECT count(*) FROM doc").fetchone()
 

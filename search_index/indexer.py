@@ -27,7 +27,9 @@ from .engine import ENGINES, META_FILE, PAGE_FILE
 from .records import IndexRecord, fingerprints, record
 
 ENGINE_ENV = "PORTAL_SEARCH_ENGINE"
-DEFAULT_ENGINE = "whoosh"  # the product card's engine; it meets the latency targets (docs/performance.md)
+# SQLite FTS5: both engines meet the query targets, but Whoosh's index takes longer to write than the
+# whole site and alone keeps `portal build` above half of plain Material (docs/performance.md, Search).
+DEFAULT_ENGINE = "fts5"
 MANIFEST_FILE = "manifest.json"
 FORMAT = 2  # the layout of the index folder; a change means a fresh build
 # Whoosh keeps deleted documents in its segments until a fresh build: rebuild once they are more

@@ -1,10 +1,12 @@
-"""The SearchEngine contract, run on every engine (Whoosh and SQLite FTS5): words, phrases and
+"""The SearchEngine contract, run on every engine (Whoosh, and SQLite FTS5 both through Python's own
+sqlite3 and through sqlean.py's SQLite, the one Lambda's python3.11 runtime needs): words, phrases and
 文号 as a reader types them, every filter with several values, facet counts, sorting, pages, and
 judged relevance with the same nDCG floor. The index is built from the fixture content plus a few
 documents written here (search_support.EXTRA), through the same loader `portal build` uses."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import Counter
 
@@ -20,6 +22,7 @@ from search_support import (
     write_fixture_content,
 )
 
+from search_index import sqlite_driver
 from search_index.engine import open_engine
 from search_index.indexer import build_index
 from search_index.request import InvalidSearch, parse_request
@@ -34,7 +37,28 @@ def content(tmp_path_factory):
     return load_content(write_fixture_content(tmp_path_factory.mktemp("search") / "content"), TODAY)
 
 
-@pytest.fixture(scope="module", params=ENGINES)
+SQLEAN = "fts5-sqlean"  # FTS5 as where the standard library's SQLite lacks it
+
+
+@contextlib.contextmanager
+def sqlite_for(variant: str):
+    """With SQLEAN: the standard sqlite3 counts as lacking FTS5, so the driver falls back to sqlean.py
+    while the index is built and opened (an open index keeps its connection)."""
+    if variant != SQLEAN:
+        yield variant
+        return
+    stdlib_has_fts5 = sqlite_driver.has_fts5
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sqlite_driver, "has_fts5", lambda module: module.__name__ != "sqlite3" and stdlib_has_fts5(module))
+        sqlite_driver.driver.cache_clear()
+        try:
+            assert sqlite_driver.driver().__name__ == "sqlean"
+            yield "fts5"
+        finally:
+            sqlite_driver.driver.cache_clear()
+
+
+@pytest.fixture(scope="module", params=(*ENGINES, SQLEAN))
 def engine_name(request) -> str:
     return request.param
 
@@ -42,9 +66,10 @@ def engine_name(request) -> str:
 @pytest.fixture(scope="module")
 def engine(engine_name, content, tmp_path_factory):
     out = tmp_path_factory.mktemp(f"index-{engine_name}") / "search-index"
-    build_index(content, out, engine=engine_name)
-    found = open_engine(out)
-    assert found.name == engine_name
+    with sqlite_for(engine_name) as name:
+        build_index(content, out, engine=name)
+        found = open_engine(out)
+    assert found.name == name
     return found
 
 
@@ -52,8 +77,9 @@ def engine(engine_name, content, tmp_path_factory):
 def sample(engine_name, tmp_path_factory):
     """The sample content in content/, indexed by the same engine."""
     out = tmp_path_factory.mktemp(f"sample-{engine_name}") / "search-index"
-    build_index(load_content(SAMPLE, TODAY), out, engine=engine_name)
-    return open_engine(out)
+    with sqlite_for(engine_name) as name:
+        build_index(load_content(SAMPLE, TODAY), out, engine=name)
+        return open_engine(out)
 
 
 def search(engine, **params):

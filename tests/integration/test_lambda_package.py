@@ -112,7 +112,7 @@ def test_sizes_are_reported_against_the_lambda_limits():
 def test_only_what_the_functions_import_is_taken_from_the_lock_file():
     locked = pkg.parse_lock((pkg.ROOT / "requirements.lock").read_text(encoding="utf-8"))
     names = {p.name for p in pkg.runtime_closure(locked)}
-    assert {"pydantic-core", "botocore", "cffi", "markupsafe", "six", "rjieba", "whoosh-reloaded"} <= names
+    assert {"pydantic-core", "botocore", "cffi", "markupsafe", "six", "rjieba", "whoosh-reloaded", "sqlean-py"} <= names
     assert not names & {"mkdocs", "mkdocs-material", "pymdown-extensions", "uvicorn", "pytest", "moto", "jieba"}
     assert all(locked[n].hashes for n in names)
 

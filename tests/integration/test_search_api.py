@@ -195,10 +195,10 @@ def test_the_engine_is_chosen_at_build_time_and_answers_alike(build, content_roo
     from functions.routes import search
     from functions.routes.search import INDEX_ENV
 
-    monkeypatch.setenv("PORTAL_SEARCH_ENGINE", "fts5")
+    monkeypatch.setenv("PORTAL_SEARCH_ENGINE", "whoosh")
     assert portal(["build", "--content", str(content_root), "--today", "2026-06-01", "--out", str(tmp_path)]) == 0
-    assert json.loads((tmp_path / "search-index" / "portal-search.json").read_text())["engine"] == "fts5"
-    assert json.loads((build / "search-index" / "portal-search.json").read_text())["engine"] == "whoosh"  # default
+    assert json.loads((tmp_path / "search-index" / "portal-search.json").read_text())["engine"] == "whoosh"
+    assert json.loads((build / "search-index" / "portal-search.json").read_text())["engine"] == "fts5"  # default
 
     def ask(index) -> dict:
         monkeypatch.setenv(INDEX_ENV, str(index))
@@ -207,8 +207,8 @@ def test_the_engine_is_chosen_at_build_time_and_answers_alike(build, content_roo
                  "requestContext": {"http": {"method": "GET", "path": "/api/search"}, "stage": "$default"}}
         return json.loads(handler(event, None)["body"])
 
-    whoosh, fts5 = ask(build / "search-index"), ask(tmp_path / "search-index")
-    assert search.engine().name == "fts5" and whoosh["total"] > 0 and fts5 == whoosh
+    fts5, whoosh = ask(build / "search-index"), ask(tmp_path / "search-index")
+    assert search.engine().name == "whoosh" and fts5["total"] > 0 and whoosh == fts5
 
 
 @pytest.mark.parametrize("params", [{"q": "党\ud800员"}, {"unit": "\udfff"}, {"q": "x", "page": "²"},
