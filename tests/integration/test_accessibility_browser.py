@@ -42,6 +42,10 @@ def open_context(browser, width: int, mode: str | None = None, javascript: bool 
 def serious_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
+    # What a reader sees once the page is still: axe measures colours as they are at that instant, and
+    # mid-way through a transition (the theme fades its tabs out when the page scrolls to a form
+    # error) a link is half transparent.
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')", timeout=5000)
     results = Axe().run(page).response
     assert results["passes"], "axe did not run"
     return [f"{page.url} {v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}"

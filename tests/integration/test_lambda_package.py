@@ -38,6 +38,11 @@ def event(method, path, query="", body=None, headers=None):
         e["headers"]["content-type"] = "application/json"
     return e
 
+if len(sys.argv) > 2 and sys.argv[2] == "without-fts5":
+    # As on Lambda's python3.11 runtime, whose SQLite 3.7.17 has no FTS5: the index must open with sqlean.
+    from search_index import sqlite_driver
+    has_fts5 = sqlite_driver.has_fts5
+    sqlite_driver.has_fts5 = lambda module: module.__name__ != "sqlite3" and has_fts5(module)
 from functions.handlers import review, search, submissions
 answers = {
     "search": search.handler(event("GET", "/api/search", "q=%E5%9F%BA%E5%B1%82"), None),
@@ -47,8 +52,9 @@ answers = {
 stdlib = sysconfig.get_paths()["stdlib"]
 loaded = {getattr(m, "__file__", None) for m in list(sys.modules.values())} - {None}
 outside = sorted(f for f in loaded if not (f.startswith(package) or f.startswith(stdlib)))
+sqlite = sys.modules["search_index.sqlite_driver"].driver().__name__ if "search_index.sqlite_driver" in sys.modules else None
 print(json.dumps({"answers": {k: {"status": v["statusCode"], "body": v["body"]} for k, v in answers.items()},
-                  "outside": outside, "path": sys.path}))
+                  "outside": outside, "path": sys.path, "sqlite": sqlite}))
 """
 
 
@@ -58,18 +64,22 @@ def lambda_package(built_fixture, tmp_path_factory) -> pkg.Package:
     return pkg.build_package(built_fixture, out, ARCH, zip_path=out.parent / "lambda.zip")
 
 
-def test_the_package_imports_and_answers_in_a_clean_interpreter(lambda_package, tmp_path):
+@pytest.mark.parametrize("sqlite", ["sqlite3", "sqlean"])
+def test_the_package_imports_and_answers_in_a_clean_interpreter(lambda_package, tmp_path, sqlite):
+    """Also where the runtime's SQLite lacks FTS5 (Lambda's python3.11): then sqlean, from the package, opens the index."""
     env = {"PATH": "/usr/bin:/bin", "PORTAL_BUILD_DIR": str(lambda_package.folder / "build"),
            "PORTAL_SEARCH_INDEX": str(lambda_package.folder / "build" / "search-index"),
            "PORTAL_STORE": f"sqlite:///{tmp_path / 'portal.db'}", "PORTAL_BLOBS": f"file:///{tmp_path / 'uploads'}",
            "PORTAL_SECRET_KEY": secrets.token_hex(32), "HOME": str(tmp_path)}
     # -I: no environment variables of Python's, no user site; -S: no site-packages at all.
-    run = subprocess.run([sys.executable, "-I", "-S", "-c", CLEAN_RUN, str(lambda_package.folder)],
+    run = subprocess.run([sys.executable, "-I", "-S", "-c", CLEAN_RUN, str(lambda_package.folder),
+                          "without-fts5" if sqlite == "sqlean" else "with-fts5"],
                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert run.returncode == 0, run.stderr[-3000:]
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["outside"] == []  # nothing was imported from outside the package and the standard library
     answers = result["answers"]
+    assert result["sqlite"] == sqlite
     assert answers["search"]["status"] == 200 and json.loads(answers["search"]["body"])["total"] >= 1
     assert answers["feedback"]["status"] == 201, answers["feedback"]["body"]
     assert answers["login"]["status"] == 200 and "登录" in answers["login"]["body"]
