@@ -16,6 +16,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from http import HTTPStatus
+from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
@@ -252,6 +253,12 @@ class _RequestState(threading.local):
 _REQUEST_STATE = _RequestState()
 
 
+def _per_thread(name: str) -> Any:
+    """A resolver attribute kept in the thread's request state (`_RequestState.<name>`)."""
+    return property(lambda self: getattr(self._request_state, name),
+                    lambda self, value: setattr(self._request_state, name, value))
+
+
 class ThreadLocalResolver(APIGatewayHttpResolver):
     """Powertools' HTTP API resolver with its per-request state (the current event, the Lambda
     context, the routing context) kept per thread. Powertools 3.x keeps the current event on the
@@ -263,37 +270,11 @@ class ThreadLocalResolver(APIGatewayHttpResolver):
         self._request_state = _REQUEST_STATE  # before Powertools' __init__, which assigns self.context
         super().__init__(*args, **kwargs)
 
-    @property  # type: ignore[override]
-    def current_event(self):
-        return self._request_state.event
-
-    @current_event.setter
-    def current_event(self, value) -> None:
-        self._request_state.event = value
-
-    @property  # type: ignore[override]
-    def lambda_context(self):
-        return self._request_state.lambda_context
-
-    @lambda_context.setter
-    def lambda_context(self, value) -> None:
-        self._request_state.lambda_context = value
-
-    @property  # type: ignore[override]
-    def context(self) -> dict:
-        return self._request_state.context
-
-    @context.setter
-    def context(self, value: dict) -> None:
-        self._request_state.context = value
-
-    @property  # type: ignore[override]
-    def processed_stack_frames(self) -> list[str]:
-        return self._request_state.frames
-
-    @processed_stack_frames.setter
-    def processed_stack_frames(self, value: list[str]) -> None:
-        self._request_state.frames = value
+    # Each attribute Powertools reads and assigns per request, read from and written to this thread's state.
+    current_event = _per_thread("event")
+    lambda_context = _per_thread("lambda_context")
+    context = _per_thread("context")
+    processed_stack_frames = _per_thread("frames")
 
     def resolve(self, event, context) -> dict:
         self._request_state.event = self._to_proxy_event(event)
